@@ -1,0 +1,38 @@
+# Deux commandes pour commencer : « make demo » puis « make test ».
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test venv lint bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { echo "Impossible de créer l'environnement virtuel : installez le module venv (apt-get install python3-venv) puis relancez."; exit 1; }
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+venv: $(BIN)/python
+
+$(VENV)/.installe: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installe-tests: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installe
+
+demo: $(VENV)/.installe
+	$(BIN)/cdv validate contracts/
+	@echo
+	@echo "Les exemples sont valides. Pour décrire votre territoire : $(BIN)/cdv init contracts/mon-territoire --epci \"…\""
+
+test: $(VENV)/.installe-tests
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installe-tests
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+
+bench: $(VENV)/.installe
+	$(BIN)/python bench/bench_validate.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

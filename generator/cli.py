@@ -1,0 +1,211 @@
+"""The `cdv` command: parses arguments, calls the steps, prints French messages.
+
+Heavy modules are imported inside the commands so that `cdv --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DEFAULT_CONTRACTS = Path("contracts")
+
+_HEADINGS = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
+
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Utilisation : ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+
+class _Group(click.Group):
+    context_class = _Context
+    command_class = _Command
+
+
+_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+def _help_option(func):
+    return click.help_option("-h", "--help", help="Afficher cette aide et quitter.")(func)
+
+
+@click.group(
+    cls=_Group,
+    context_settings=_SETTINGS,
+    add_help_option=False,
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+)
+@click.version_option(
+    __version__, "--version", message="cdv %(version)s", help="Afficher la version et quitter."
+)
+@_help_option
+def cli() -> None:
+    """Contrats de ville « Engagements Quartiers 2030 » : décrire un territoire en YAML,
+    le valider, puis produire le projet de contrat.
+
+    \b
+    Pour commencer :
+      cdv init contracts/mon-territoire --epci "Communauté d'agglomération …" --qpv QN06001M
+      cdv validate contracts/mon-territoire
+    """
+
+
+def _display(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+@cli.command(add_help_option=False)
+@click.argument("chemins", nargs=-1, type=click.Path(path_type=Path), metavar="[CHEMIN]...")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["texte", "json"]),
+    default="texte",
+    help="texte (par défaut) pour les personnes, json pour les programmes.",
+)
+@click.option("--strict", is_flag=True, help="Compter les avertissements comme des erreurs.")
+@_help_option
+def validate(chemins: tuple[Path, ...], output_format: str, strict: bool) -> None:
+    """Valider la description d'un ou plusieurs territoires.
+
+    CHEMIN est un dossier de territoire, un dossier qui contient des territoires, ou un fichier
+    (seuls les problèmes de ce fichier sont alors affichés). Par défaut : le dossier contracts/.
+
+    Code de sortie : 0 si tout est valide (avertissements permis), 1 si des problèmes sont
+    trouvés, 2 si la commande est mal employée.
+    """
+    from generator.validate import UsageError, discover, validate_target
+
+    paths = list(chemins) or [DEFAULT_CONTRACTS]
+    try:
+        targets = discover(paths)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    results = [validate_target(t, strict=strict) for t in targets]
+    if output_format == "json":
+        import json
+
+        payload = [
+            {
+                "territoire": _display(str(r.target.root)),
+                "chemin": _display(r.target.label),
+                "valide": r.valid,
+                "erreurs": len(r.errors),
+                "avertissements": len(r.warnings),
+                "problemes": [_problem_json(p) for p in r.problems],
+            }
+            for r in results
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            for problem in result.problems:
+                line = problem.format()
+                head, _, rest = line.partition(":")
+                click.echo(_display(head) + ":" + rest if problem.file else line)
+            label = _display(result.target.label)
+            counts = []
+            if result.errors:
+                counts.append(_plural(len(result.errors), "erreur"))
+            if result.warnings:
+                counts.append(_plural(len(result.warnings), "avertissement"))
+            if result.valid:
+                detail = f" ({', '.join(counts)})" if counts else ""
+                click.echo(click.style(f"✔ {label} : valide{detail}", fg="green"))
+            else:
+                click.echo(click.style(f"✘ {label} : {', '.join(counts)}", fg="red"))
+    sys.exit(EXIT_OK if all(r.valid for r in results) else EXIT_PROBLEMS)
+
+
+def _problem_json(problem) -> dict:
+    data = problem.as_dict()
+    data["fichier"] = _display(data["fichier"])
+    return data
+
+
+@cli.command(add_help_option=False)
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option("--epci", required=True, help="Nom complet de l'EPCI, entre guillemets.")
+@click.option(
+    "--qpv",
+    "codes",
+    multiple=True,
+    metavar="CODE",
+    help="Code d'un quartier prioritaire (exemple : QN06001M) ; répéter l'option pour chaque QPV.",
+)
+@_help_option
+def init(dossier: Path, epci: str, codes: tuple[str, ...]) -> None:
+    """Créer la description de départ d'un territoire dans DOSSIER.
+
+    Les quartiers sont repris de la liste officielle de 2024 (nom, communes). Le dossier ne doit
+    pas exister : rien n'est jamais écrasé.
+    """
+    from generator.starter import StarterError, write_starter
+
+    try:
+        written = write_starter(dossier, epci, list(codes))
+    except StarterError as exc:
+        click.echo(f"erreur : {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"Description de départ créée dans {_display(str(dossier))} :")
+    for path in written:
+        click.echo(f"  {_display(str(path))}")
+    click.echo(f"Complétez les fichiers, puis lancez : cdv validate {_display(str(dossier))}")
+
+
+def main() -> None:
+    """Entry point: click's own usage errors are phrased in French."""
+    try:
+        cli.main(standalone_mode=False, prog_name="cdv")
+    except click.exceptions.NoSuchOption as exc:
+        hint = f" ; vouliez-vous dire {' ou '.join(exc.possibilities)} ?" if exc.possibilities else ""
+        _usage_exit(f"option inconnue « {exc.option_name} »{hint}", exc.ctx)
+    except click.exceptions.MissingParameter as exc:
+        name = exc.param.opts[0] if exc.param is not None and exc.param.opts else "?"
+        _usage_exit(f"paramètre obligatoire manquant : {name}", exc.ctx)
+    except click.exceptions.BadParameter as exc:
+        _usage_exit(f"valeur invalide pour {exc.param_hint or 'un paramètre'} : {exc.message}", exc.ctx)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.UsageError as exc:
+        message = exc.message
+        if message.startswith("No such command"):
+            message = f"commande inconnue : {message.split(' ', 3)[-1]}"
+        _usage_exit(message, exc.ctx)
+    except click.exceptions.Abort:
+        click.echo("Interrompu.", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+def _usage_exit(message: str, ctx: click.Context | None) -> None:
+    command = ctx.command_path if ctx is not None else "cdv"
+    click.echo(f"erreur : {message}", err=True)
+    click.echo(f"Aide : {command} --help", err=True)
+    sys.exit(EXIT_USAGE)

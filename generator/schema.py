@@ -1,0 +1,220 @@
+"""The JSON Schema of a description: loading it, walking it, and French messages for its errors."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from generator.problems import ERREUR, Path_, Problem
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+MAIN_SCHEMA = "contrat-de-ville.schema.json"
+FORMAT_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict:
+    with open(SCHEMA_DIR / MAIN_SCHEMA, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def validator():
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(load_schema(), format_checker=FormatChecker())
+
+
+def resolve(node: dict) -> dict:
+    """Follow a local `$ref`, keeping the referring node's own title and description."""
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node and seen < 20:
+        ref = node["$ref"]
+        target = load_schema()
+        for part in ref.split("#/", 1)[1].split("/"):
+            target = target[part]
+        merged = dict(target)
+        for key, value in node.items():
+            if key != "$ref":
+                merged[key] = value
+        node = merged
+        seen += 1
+    return node
+
+
+def subschema(path: Path_) -> dict | None:
+    """The schema node describing the value at `path`, or None if the path leaves the schema."""
+    node = resolve(load_schema())
+    for part in path:
+        if isinstance(part, int):
+            items = node.get("items")
+            if not isinstance(items, dict):
+                return None
+            node = resolve(items)
+            continue
+        props = node.get("properties", {})
+        if part in props:
+            node = resolve(props[part])
+        elif isinstance(node.get("additionalProperties"), dict):
+            node = resolve(node["additionalProperties"])
+        else:
+            return None
+    return node
+
+
+def title(path: Path_) -> str:
+    node = subschema(path)
+    return (node or {}).get("title", "") if node else ""
+
+
+def labels(path: Path_) -> dict[str, str]:
+    """The French labels of an enumeration (`x-libelles`), if the field has one."""
+    node = subschema(path) or {}
+    return dict(node.get("x-libelles", {}))
+
+
+_TYPE_NAMES = {
+    "string": "un texte",
+    "integer": "un nombre entier",
+    "number": "un nombre",
+    "boolean": "true ou false",
+    "array": "une liste (chaque élément sur une ligne commençant par « - »)",
+    "object": "un tableau de clés (« clé: valeur », une par ligne)",
+    "null": "une valeur vide",
+}
+
+_PATTERN_MESSAGES = {
+    "code_qpv": "« {v} » n'est pas un code QPV : il s'écrit QN, le département sur trois "
+    "caractères, deux chiffres et une lettre (exemple : QN06001M)",
+    "code_insee": "« {v} » n'est pas un code INSEE de commune : cinq caractères, entre "
+    'guillemets (exemple : "02691")',
+    "siren": '« {v} » n\'est pas un numéro SIREN : neuf chiffres, entre guillemets (exemple : "200067981")',
+    "identifiant": "« {v} » n'est pas un identifiant valable : minuscules sans accent, chiffres "
+    "et tirets, sans espace (exemple : commune-creil)",
+    "date": "« {v} » n'est pas une date au format AAAA-MM-JJ (exemple : 2024-03-15)",
+}
+
+
+def _def_name(pattern: str) -> str:
+    defs = load_schema()["$defs"]
+    for name in _PATTERN_MESSAGES:
+        if defs[name].get("pattern") == pattern:
+            return name
+    return ""
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "une valeur vide"
+    if isinstance(value, bool):
+        return f"la valeur {'true' if value else 'false'}"
+    if isinstance(value, int | float):
+        return f"le nombre {value}"
+    if isinstance(value, str):
+        return f"le texte « {value[:60]} »"
+    if isinstance(value, list):
+        return "une liste"
+    return "un tableau de clés"
+
+
+def _closest(word: str, choices: list[str]) -> str | None:
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def schema_problems(desc) -> list[Problem]:
+    """Validate `desc.data` against the schema; every error becomes a located French Problem."""
+    problems: list[Problem] = []
+    for error in validator().iter_errors(desc.data):
+        path = tuple(error.absolute_path)
+        problems.extend(_translate(desc, error, path))
+    return problems
+
+
+def _translate(desc, error, path: Path_) -> list[Problem]:
+    kind = error.validator
+    value = error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    label = title(path) or schema.get("title", "")
+
+    def at(message: str, where: Path_ = path, key: bool = False) -> list[Problem]:
+        return [desc.problem(ERREUR, where, message, key=key)]
+
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        out = []
+        for key in sorted(k for k in value if k not in allowed):
+            guess = _closest(key, allowed)
+            hint = (
+                f"vouliez-vous dire « {guess} » ?"
+                if guess
+                else "clés possibles ici : " + ", ".join(allowed)
+            )
+            out += at(f"clé inconnue « {key} » : {hint}", path + (key,), key=True)
+        return out
+    if kind == "required":
+        missing = error.validator_value
+        names = [m for m in missing if isinstance(value, dict) and m not in value]
+        out = []
+        props = schema.get("properties", {})
+        for name in names:
+            sub = resolve(props.get(name, {}))
+            what = f" ({sub['title']})" if sub.get("title") else ""
+            out += at(f"champ obligatoire « {name} »{what} manquant")
+        return out
+    if kind == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, list) else [expected]
+        wanted = " ou ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        message = f"{label or 'valeur'} : {wanted} est attendu, pas {_describe(value)}"
+        raw = desc.raw.get(path)
+        if "string" in expected and raw is not None:
+            message = (
+                f"{label or 'valeur'} : écrivez-le entre guillemets, \"{raw}\" ; sans guillemets, "
+                f"YAML l'a lu comme {_describe(value)}"
+            )
+            if raw.isdigit() and raw.startswith("0") and str(value) != raw:
+                message += " (le zéro initial est perdu)"
+        elif value is None and "object" in expected:
+            message = f"{label or 'section'} vide : complétez-la ou supprimez la ligne"
+        elif value is None and "array" in expected:
+            message = f"{label or 'liste'} vide : ajoutez des éléments « - … » ou supprimez la ligne"
+        return at(message)
+    if kind == "enum":
+        choices = [str(c) for c in error.validator_value]
+        guess = _closest(str(value), choices)
+        hint = f"vouliez-vous dire « {guess} » ? " if guess else ""
+        return at(
+            f"« {value} » n'est pas une valeur possible pour {label or 'ce champ'} ; {hint}"
+            f"valeurs possibles : {', '.join(choices)}"
+        )
+    if kind == "const":
+        if path == ("format",):
+            return at(
+                f"version de format « {value} » inconnue : cet outil lit le format {FORMAT_VERSION}"
+            )
+        return at(f"{label or 'valeur'} : {error.validator_value} est attendu, pas {value}")
+    if kind == "pattern":
+        name = _def_name(error.validator_value)
+        template = _PATTERN_MESSAGES.get(name)
+        if template:
+            return at(template.format(v=value))
+        if path and path[-1] == "courriel":
+            return at(f"« {value} » n'est pas une adresse électronique")
+        return at(f"« {value} » n'a pas la forme attendue pour {label or 'ce champ'}")
+    if kind == "propertyNames":
+        return at(_PATTERN_MESSAGES["code_qpv"].format(v=value), path + (value,), key=True)
+    if kind == "format":
+        return at(f"date impossible « {value} » : vérifiez le jour et le mois (AAAA-MM-JJ)")
+    if kind in ("minimum", "exclusiveMinimum"):
+        if schema.get("title") == "Montant en euros" or (path and "montant" in str(path[-1])):
+            return at(f"{label} : montant négatif ({value}) ; un montant est positif ou nul")
+        return at(f"{label or 'valeur'} : {value} est négatif ; une valeur positive ou nulle est attendue")
+    if kind == "minItems":
+        return at(f"{label or 'liste'} : au moins {error.validator_value} élément(s) attendu(s)")
+    if kind == "minLength":
+        return at(f"{label or 'texte'} vide : écrivez un texte ou supprimez la ligne")
+    return at(f"{label or 'valeur'} : {error.message}")

@@ -1,0 +1,102 @@
+"""Validation of a territory: schema, then business rules. Returns problems, never raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.load import (
+    ITEM_FOLDERS,
+    MAIN_FILE,
+    Description,
+    description_files,
+    is_territory,
+    load_territory,
+)
+from generator.problems import Problem, sort_key
+
+
+class UsageError(Exception):
+    """A command-line argument that names nothing usable (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to validate: a territory folder, optionally narrowed to one of its files."""
+
+    root: Path
+    only_file: Path | None = None
+    single_file: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(self.only_file or self.root)
+
+
+@dataclass
+class Result:
+    target: Target
+    description: Description
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def discover(paths: list[Path]) -> list[Target]:
+    """Turn command-line paths into territories; a folder of territories gives each of them."""
+    targets: list[Target] = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"chemin introuvable : {path}")
+        if path.is_dir():
+            if is_territory(path):
+                targets.append(Target(path))
+                continue
+            children = [c for c in sorted(path.iterdir()) if c.is_dir() and is_territory(c)]
+            targets.extend(Target(c) for c in children or [path])
+            continue
+        parent = path.parent
+        if parent.name in ITEM_FOLDERS and is_territory(parent.parent):
+            targets.append(Target(parent.parent, only_file=path))
+        elif path.name != MAIN_FILE and (parent / MAIN_FILE).is_file():
+            targets.append(Target(parent, only_file=path))
+        elif path.name == MAIN_FILE and len(description_files(parent)[0]) > 1:
+            targets.append(Target(parent, only_file=path))
+        else:
+            targets.append(Target(parent, only_file=path, single_file=True))
+    return targets
+
+
+def validate_description(desc: Description) -> list[Problem]:
+    """Schema and business-rule problems of a loaded description."""
+    from generator.rules import rule_problems
+    from generator.schema import schema_problems
+
+    if not desc.files:
+        return []
+    return schema_problems(desc) + rule_problems(desc)
+
+
+def validate_target(target: Target, strict: bool = False) -> Result:
+    if target.single_file:
+        desc = load_territory(target.root, files=[target.only_file])
+    else:
+        desc = load_territory(target.root)
+    problems = desc.problems + validate_description(desc)
+    if target.only_file is not None and not target.single_file:
+        wanted = str(target.only_file)
+        problems = [p for p in problems if p.file == wanted]
+    if strict:
+        problems = [p.as_strict() for p in problems]
+    unique = sorted(set(problems), key=sort_key)
+    return Result(target, desc, unique)
