@@ -1,0 +1,321 @@
+"""Build the context that templates see: pure functions, no I/O, no formatting.
+
+The description is normalised against the schema (every field the schema defines is present:
+None, an empty list or a complete object), so a template can write `{{ e.contact.service }}`
+without guards and a misspelt field is an error rather than an empty paragraph. Reference data
+(official QPV names and communes) is joined in, items are linked to one another (a signatory
+knows its commitment sheet), and the financial tables are computed here so that every total in
+the documents adds up by construction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from generator.reference import qpv_reference
+from generator.render import TOC_MARK
+from generator.schema import load_schema, resolve
+
+YEARS = list(range(2024, 2031))
+TFPB_YEARS = list(range(2025, 2031))
+SIGNATORY_ORDER = [
+    "etat",
+    "region",
+    "departement",
+    "epci",
+    "commune",
+    "education_nationale",
+    "justice",
+    "ars",
+    "france_travail",
+    "caf",
+    "cpam",
+    "banque_des_territoires",
+    "bailleur",
+    "autorite_mobilite",
+    "chambre_consulaire",
+    "autre",
+]
+CREDIT_TYPES = ["specifique", "droit_commun", "investissement"]
+
+
+def _dec(value) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return Decimal(0)
+    return Decimal(str(value))
+
+
+def normalize(schema: dict, value):
+    """Give `value` every field its schema defines (None, [] or a complete object)."""
+    schema = resolve(schema)
+    kind = schema.get("type")
+    if kind == "object" and "properties" in schema:
+        source = value if isinstance(value, dict) else {}
+        return {k: normalize(sub, source.get(k)) for k, sub in schema["properties"].items()}
+    if kind == "object":
+        return dict(value) if isinstance(value, dict) else {}
+    if kind == "array":
+        items = schema.get("items", {})
+        return [normalize(items, v) for v in value] if isinstance(value, list) else []
+    return value
+
+
+def _labels(def_name: str, prop: str) -> dict[str, str]:
+    node = resolve(load_schema()["$defs"][def_name])
+    return resolve(node["properties"][prop]).get("x-libelles", {})
+
+
+def _by(items: list[dict], key: str) -> dict:
+    return {item[key]: item for item in items if item.get(key) is not None}
+
+
+def _row(label: str, amounts: dict[int, Decimal], years: list[int], **extra) -> dict:
+    values = [amounts.get(y, Decimal(0)) for y in years]
+    return {"libelle": label, "montants": values, "total": sum(values, Decimal(0)), **extra}
+
+
+def _table(lines: list[dict], key, labels: list[tuple[object, str]], years: list[int]) -> dict:
+    """Rows of amounts per year grouped by `key(line)`, in the order of `labels`, with totals."""
+    grouped: dict[object, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for line in lines:
+        grouped[key(line)][line["annee"]] += line["montant_dec"]
+    rows = [_row(label, grouped[k], years, cle=k) for k, label in labels if k in grouped]
+    totals = [sum((r["montants"][i] for r in rows), Decimal(0)) for i in range(len(years))]
+    return {"lignes": rows, "totaux": totals, "total": sum(totals, Decimal(0))}
+
+
+def finances(data: dict, signatories: dict[str, dict], orientations: list[dict], qpvs: list[dict]) -> dict:
+    """The tables of the financial annex, per year: by funder, type, orientation and QPV."""
+    type_labels = _labels("financements", "lignes")
+    lines = []
+    for line in data["financements"]["lignes"]:
+        if not isinstance(line.get("annee"), int) or line["annee"] not in YEARS:
+            continue
+        sig = signatories.get(line.get("financeur"), {})
+        lines.append(
+            {
+                **line,
+                "montant_dec": _dec(line.get("montant")),
+                "financeur_nom": sig.get("nom") or line.get("financeur"),
+                "type_libelle": type_labels.get(line.get("type"), line.get("type")),
+            }
+        )
+    funder_rank = {sid: i for i, sid in enumerate(signatories)}
+    lines.sort(
+        key=lambda l: (
+            l["annee"],
+            funder_rank.get(l.get("financeur"), 999),
+            CREDIT_TYPES.index(l["type"]) if l.get("type") in CREDIT_TYPES else 9,
+            l.get("dispositif") or "",
+        )
+    )
+    funders = [(sid, sig["nom"]) for sid, sig in signatories.items()]
+    funders += sorted({(l["financeur"], l["financeur"]) for l in lines if l["financeur"] not in signatories})
+    orientation_labels = [(o["id"], o["titre"]) for o in orientations] + [(None, "Transversal")]
+    qpv_labels = [(q["code"], f"{q['libelle']} ({q['code']})") for q in qpvs] + [(None, "Intercommunal")]
+    by_type = _table(lines, lambda l: l.get("type"), [(t, type_labels.get(t, t)) for t in CREDIT_TYPES], YEARS)
+    by_funder = _table(lines, lambda l: l.get("financeur"), funders, YEARS)
+    funder_type_rows = []
+    for sid, name in funders:
+        for credit in CREDIT_TYPES:
+            subset = [l for l in lines if l.get("financeur") == sid and l.get("type") == credit]
+            if subset:
+                table = _table(subset, lambda l: 0, [(0, name)], YEARS)
+                funder_type_rows.append(
+                    {**table["lignes"][0], "type_libelle": type_labels.get(credit, credit)}
+                )
+    return {
+        "annees": YEARS,
+        "lignes": lines,
+        "par_type": by_type,
+        "par_financeur": by_funder,
+        "par_financeur_et_type": funder_type_rows,
+        "par_orientation": _table(
+            lines,
+            lambda l: l.get("orientation") if l.get("orientation") in {o["id"] for o in orientations} else None,
+            orientation_labels,
+            YEARS,
+        ),
+        "par_qpv": _table(
+            lines,
+            lambda l: l.get("qpv") if l.get("qpv") in {q["code"] for q in qpvs} else None,
+            qpv_labels,
+            YEARS,
+        ),
+        "total": by_type["total"],
+        "nombre_lignes": len(lines),
+    }
+
+
+def tfpb_convention(convention: dict, context: dict) -> dict:
+    """One TFPB convention, with its parties, housing, yearly balance and actions by axis."""
+    signatories = context["_signatories"]
+    qpv_by_code = context["_qpv_by_code"]
+    axis_labels = _labels("convention_tfpb", "actions")
+    axis_keys = list(axis_labels)
+    bailleur = signatories.get(convention["bailleur"]) or {"nom": convention["bailleur"], "id": convention["bailleur"]}
+    housing = []
+    for item in convention["patrimoine"]:
+        qpv = qpv_by_code.get(item["qpv"], {})
+        housing.append({**item, "nom": qpv.get("libelle", item["qpv"]), "communes": qpv.get("communes_noms", "")})
+    insee = {i for item in housing for i in qpv_by_code.get(item["qpv"], {}).get("insee", [])}
+    communes = [s for s in signatories.values() if s.get("type") == "commune" and s.get("insee") in insee]
+    estimated = defaultdict(Decimal)
+    for entry in convention["abattement_estime"]:
+        if isinstance(entry.get("annee"), int):
+            estimated[entry["annee"]] += _dec(entry.get("montant"))
+    years = sorted(set(TFPB_YEARS) | set(estimated))
+    valued = defaultdict(Decimal)
+    axes = []
+    for number, key in enumerate(axis_keys, start=1):
+        actions = []
+        for action in convention["actions"]:
+            if action.get("axe") != key:
+                continue
+            amounts = defaultdict(Decimal)
+            for cost in action["couts"]:
+                if isinstance(cost.get("annee"), int):
+                    amounts[cost["annee"]] += _dec(cost.get("montant"))
+                    valued[cost["annee"]] += _dec(cost.get("montant"))
+            actions.append(_row(action["libelle"], amounts, years, action=action))
+        totals = [sum((a["montants"][i] for a in actions), Decimal(0)) for i in range(len(years))]
+        axes.append(
+            {
+                "numero": number,
+                "cle": key,
+                "libelle": axis_labels[key],
+                "actions": actions,
+                "montants": totals,
+                "total": sum(totals, Decimal(0)),
+            }
+        )
+    balance = [
+        {
+            "annee": y,
+            "abattement": estimated.get(y, Decimal(0)),
+            "actions": valued.get(y, Decimal(0)),
+            "ecart": valued.get(y, Decimal(0)) - estimated.get(y, Decimal(0)),
+        }
+        for y in years
+    ]
+    return {
+        **convention,
+        "bailleur_info": bailleur,
+        "communes_signataires": communes,
+        "logements": housing,
+        "total_logements": sum(int(h.get("logements") or 0) for h in housing),
+        "annees": years,
+        "axes": axes,
+        "axes_avec_actions": [a for a in axes if a["actions"]],
+        "bilan": balance,
+        "total_abattement": sum(estimated.values(), Decimal(0)),
+        "total_actions": sum(valued.values(), Decimal(0)),
+        "total_ecart": sum(valued.values(), Decimal(0)) - sum(estimated.values(), Decimal(0)),
+        "annees_en_deficit": [b["annee"] for b in balance if b["ecart"] < 0],
+    }
+
+
+def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) -> dict:
+    """The context of the contract and its annexes, from a merged description."""
+    schema = load_schema()
+    ctx = normalize(schema, data)
+    reference = qpv_reference()
+    contrat = ctx["contrat"]
+    status_labels = resolve(resolve(schema["$defs"]["contrat"])["properties"]["statut"])["x-libelles"]
+    type_labels = _labels("signataire", "type")
+
+    communes_by_insee = {c["insee"]: c for c in ctx["territoire"]["communes"] if c.get("insee")}
+    qpvs = []
+    for qpv in ctx["territoire"]["qpv"]:
+        ref = reference.get(qpv.get("code"))
+        names = list(ref.communes) if ref else []
+        insee = list(ref.insee) if ref else []
+        qpvs.append(
+            {
+                **qpv,
+                "nom_officiel": ref.nom if ref else qpv.get("nom"),
+                "libelle": qpv.get("nom") or (ref.nom if ref else qpv.get("code")),
+                "insee": insee,
+                "communes_noms": ", ".join(names),
+                "departement": ref.departement if ref else None,
+            }
+        )
+    qpv_by_code = _by(qpvs, "code")
+    projects = _by(ctx["quartiers"], "qpv")
+    for qpv in qpvs:
+        qpv["projet"] = projects.get(qpv["code"])
+    ordered_projects = [dict(projects[q["code"]], qpv_info=q) for q in qpvs if q["code"] in projects]
+
+    rank = {t: i for i, t in enumerate(SIGNATORY_ORDER)}
+    signatories_list = sorted(
+        (dict(s, type_libelle=type_labels.get(s.get("type"), s.get("type"))) for s in ctx["signataires"]),
+        key=lambda s: rank.get(s.get("type"), 99),
+    )
+    signatories = {s["id"]: s for s in signatories_list if s.get("id")}
+    sheets = []
+    for sheet in ctx["engagements"]:
+        sig = signatories.get(sheet.get("signataire"), {"nom": sheet.get("signataire")})
+        sheets.append(dict(sheet, signataire_info=sig))
+    sheets.sort(key=lambda s: list(signatories).index(s["signataire"]) if s["signataire"] in signatories else 999)
+    for sig in signatories.values():
+        sig["engagement"] = next((s for s in sheets if s["signataire"] == sig["id"]), None)
+
+    orientations = [dict(o, numero=i) for i, o in enumerate(ctx["orientations"], start=1)]
+    orientation_by_id = _by(orientations, "id")
+    for project in ordered_projects:
+        for action in project["actions"]:
+            action["orientation_info"] = orientation_by_id.get(action.get("orientation"))
+
+    status = contrat.get("statut") or "projet"
+    from generator import formatting
+
+    date_text = formatting.date_fr(contrat["date"]) if contrat.get("date") else ""
+    if status == "final":
+        mention = f"Version {contrat.get('version') or ''} du {date_text}".strip()
+    else:
+        mention = f"PROJET — version {contrat.get('version') or ''} du {date_text}"
+    epci = ctx["territoire"]["epci"]
+    titre = contrat.get("titre") or "Contrat de ville Engagements Quartiers 2030"
+    result = dict(ctx)
+    result.update(
+        {
+            "territoire": dict(ctx["territoire"], qpv=qpvs, communes_par_insee=communes_by_insee),
+            "quartiers": ordered_projects,
+            "signataires": signatories_list,
+            "signataires_signant": [s for s in signatories_list if (s.get("role") or "signataire") == "signataire"],
+            "partenaires_associes": [s for s in signatories_list if s.get("role") == "associe"],
+            "engagements": sheets,
+            "orientations": orientations,
+            "doc": {
+                "titre": titre,
+                "sous_titre": contrat.get("sous_titre"),
+                "version": contrat.get("version"),
+                "statut": status,
+                "statut_libelle": status_labels.get(status, status),
+                "projet": status != "final",
+                "date": contrat.get("date"),
+                "mention": mention,
+                "periode": "2024-2030",
+                "epci": epci.get("nom"),
+                "brouillon": draft,
+            },
+            "population_qpv": sum(int(q.get("population") or 0) for q in qpvs),
+            "annees": YEARS,
+            "sommaire": Markup(TOC_MARK),
+            "outil": dict(tool or {}),
+        }
+    )
+    result["finances"] = finances(ctx, signatories, orientations, qpvs)
+    result["_signatories"] = signatories
+    result["_qpv_by_code"] = qpv_by_code
+    result["tfpb"] = [tfpb_convention(c, result) for c in ctx["tfpb"]]
+    del result["_signatories"], result["_qpv_by_code"]
+    return result
+
+
+def convention_context(context: dict, index: int) -> dict:
+    """The context of one TFPB convention document: the contract's, plus `convention`."""
+    return dict(context, convention=context["tfpb"][index])

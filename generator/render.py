@@ -1,0 +1,141 @@
+"""Render a Word template with a context: one safe Jinja environment for every template.
+
+The environment is sandboxed, undefined variables are errors, and every `{{ }}` is escaped
+for XML, so `& < > " '` never corrupt or truncate a document and text that looks like a
+template tag in the data is printed, never executed. Copy-paste debris (control characters,
+which docxtpl would turn into page or paragraph breaks) is removed from every value.
+
+Free texts go through the `texte` filter: paragraphs are separated by docxtpl's `\\a`
+(new paragraph, same style) and list items carry a private marker that the post-processing
+step (`generator.docx_post`) turns into the bulleted list style.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from generator import formatting
+
+# Private-use characters: markers that only the toolkit writes, stripped from every value.
+BULLET_MARK = "\ue000"
+TOC_MARK = "\ue001"
+EMPTY_MARK = "\ue002"
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
+
+
+class RenderError(Exception):
+    """A template could not be rendered; the message is French and names the template."""
+
+
+def clean(value: str) -> str:
+    """Text from the description, safe to put in a document."""
+    return _PRIVATE.sub("", formatting.nettoyer(value))
+
+
+def _finalize(value):
+    """Applied to every `{{ }}` before escaping: nothing for None, no control characters."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, str):
+        return clean(value)
+    return value
+
+
+def texte(value) -> Markup:
+    """A free text as paragraphs, line breaks and bulleted items (see formatting.paragraphes)."""
+    paragraphs: list[str] = []
+    if value is None:
+        return Markup(EMPTY_MARK)
+    for block in formatting.paragraphes(_PRIVATE.sub("", str(value))):
+        if block["type"] == "liste":
+            paragraphs.extend(BULLET_MARK + str(escape(item)) for item in block["elements"])
+        else:
+            paragraphs.append("\n".join(str(escape(line)) for line in block["lignes"]))
+    return Markup("\a".join(paragraphs) or EMPTY_MARK)
+
+
+def puces(values) -> Markup:
+    """A list of short texts as bulleted paragraphs."""
+    items = [clean(str(v)) for v in values or [] if v is not None and str(v).strip()]
+    return Markup("\a".join(BULLET_MARK + str(escape(item)) for item in items) or EMPTY_MARK)
+
+
+def _safe(function):
+    """Filters never see None: they return an empty string for it."""
+
+    def wrapper(value, *args, **kwargs):
+        if value is None or value == "":
+            return ""
+        return function(value, *args, **kwargs)
+
+    wrapper.__name__ = function.__name__
+    wrapper.__doc__ = function.__doc__
+    return wrapper
+
+
+def make_environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    for name, function in formatting.FILTRES.items():
+        env.filters[name] = _safe(function)
+    env.filters["texte"] = texte
+    env.filters["puces"] = puces
+    return env
+
+
+def render_template(template: Path, context: dict, warnings: list[str] | None = None) -> object:
+    """Render `template` (.docx) with `context`; return the python-docx Document.
+
+    `warnings` (for a draft built despite validation errors) are shown in a frame at the top.
+    """
+    from docxtpl import DocxTemplate
+
+    from generator.docx_post import post_process
+
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.render(context, jinja_env=make_environment(), autoescape=True)
+    except TemplateSyntaxError as exc:
+        around = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
+        raise RenderError(
+            f"modèle {template.name} : erreur de syntaxe dans une balise ({exc.message}) ; "
+            f"texte autour : « {around[:200]} »"
+        ) from exc
+    except UndefinedError as exc:
+        name = _undefined_name(exc.message or "")
+        raise RenderError(
+            f"modèle {template.name} : variable ou champ inconnu « {name} » ; vérifiez "
+            "l'orthographe de la balise (voir la référence des variables)"
+        ) from exc
+    except Exception as exc:  # docxtpl raises plain exceptions on broken packages
+        if isinstance(exc, RenderError):
+            raise
+        raise RenderError(f"modèle {template.name} illisible ou cassé : {exc}") from exc
+    post_process(tpl.docx, warnings or [])
+    return tpl.docx
+
+
+def _undefined_name(message: str) -> str:
+    match = re.search(r"has no attribute '([^']+)'", message) or re.search(r"'([^']+)' is undefined", message)
+    return match.group(1) if match else message
+
+
+def document_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
