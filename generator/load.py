@@ -46,6 +46,8 @@ class Description:
     raw: dict[Path_, str] = field(default_factory=dict)
     section_files: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Files whose content could not be read or merged: the description is incomplete.
+    unreadable: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -162,7 +164,11 @@ class _Converter:
         if tag == _T + "bool":
             return _CONSTRUCTOR.construct_yaml_bool(node)
         if tag == _T + "int":
-            return _CONSTRUCTOR.construct_yaml_int(node)
+            try:
+                return _CONSTRUCTOR.construct_yaml_int(node)
+            except ValueError:  # more digits than Python converts (4,300)
+                self.error(node, path, f"nombre trop long ({len(node.value)} chiffres) : vérifiez-le")
+                return None
         value = _CONSTRUCTOR.construct_yaml_float(node)
         if not math.isfinite(value):
             self.error(node, path, f"« {node.value} » n'est pas un nombre utilisable")
@@ -318,12 +324,12 @@ _SYNTAX_MESSAGES = [
         "indentation incohérente dans une liste : chaque élément commence par « - » au même retrait",
     ),
     (
-        "found unexpected end of stream",
-        "fin de fichier inattendue : un guillemet, un crochet ou une accolade n'est pas refermé",
-    ),
-    (
         "while scanning a quoted scalar",
         "guillemet non refermé : le texte commencé ici n'a pas de guillemet fermant",
+    ),
+    (
+        "found unexpected end of stream",
+        "fin de fichier inattendue : un guillemet, un crochet ou une accolade n'est pas refermé",
     ),
     (
         "found unknown escape character",
@@ -375,14 +381,21 @@ _SYNTAX_MESSAGES = [
 
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
+    context = exc.context or ""
+    if context.startswith("while scanning a quoted scalar") and exc.context_mark:
+        mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    english = f"{exc.context or ''} {exc.problem or ''}"
+    english = f"{context} {exc.problem or ''}"
     for needle, french in _SYNTAX_MESSAGES:
         if needle in english:
             message = french
             break
     else:
         message = f"syntaxe YAML invalide ({(exc.problem or '').strip()})"
+    opening = exc.context_mark
+    if context.startswith("while parsing a flow") and opening and opening.line + 1 != line:
+        bracket = "[" if "sequence" in context else "{"
+        message += f" (« {bracket} » ouvert ligne {opening.line + 1})"
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)]:
         message = _SYNTAX_MESSAGES[0][1]
@@ -443,8 +456,10 @@ def _merge_section_file(desc: Description, path: Path) -> None:
     ok, value = parse_file(path, staging)
     desc.problems.extend(staging.problems)
     if not ok:
+        desc.unreadable.append(str(path))
         return
     if not isinstance(value, dict):
+        desc.unreadable.append(str(path))
         loc = staging.locations.get(())
         desc.problems.append(
             Problem(
@@ -492,6 +507,7 @@ def _merge_item_file(desc: Description, key: str, path: Path) -> None:
         existing = desc.data[key] = []
         desc.section_files.setdefault(key, str(path))
     if not isinstance(existing, list):
+        desc.unreadable.append(str(path))
         desc.problems.append(
             Problem(
                 ERREUR,
@@ -505,6 +521,8 @@ def _merge_item_file(desc: Description, key: str, path: Path) -> None:
         return
     index = len(existing)
     ok, value = parse_file(path, desc, prefix=(key, index))
+    if not ok or not isinstance(value, dict) or list(value) == [key]:
+        desc.unreadable.append(str(path))
     if not ok:
         return
     if isinstance(value, dict) and list(value) == [key]:

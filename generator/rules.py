@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from generator.load import Description
 from generator.problems import AVERTISSEMENT, ERREUR, Path_, Problem
@@ -51,8 +51,10 @@ def _num(value) -> Decimal | None:
 
 def _euros(value: Decimal) -> str:
     """Amount for a message: `1 234 567 €` (plain formatting, no dependency)."""
-    value = value.quantize(Decimal("0.01"))
-    whole, cents = divmod(abs(value), 1)
+    with localcontext() as ctx:  # enough digits for any amount YAML can hold (1e308)
+        ctx.prec = max(ctx.prec, value.adjusted() + 4)
+        value = value.quantize(Decimal("0.01"))
+        whole, cents = divmod(abs(value), 1)
     text = f"{int(whole):,}".replace(",", "\u202f")
     if cents:
         text += "," + f"{cents:.2f}"[2:]
@@ -434,7 +436,7 @@ def rule_signatories(desc: Description) -> list[Problem]:
     signing = [
         item for _, item in _items(desc, "signataires") if item.get("role", "signataire") == "signataire"
     ]
-    types = {item.get("type") for item in signing}
+    types = {item.get("type") for item in signing if isinstance(item.get("type"), str)}
     out = []
     for needed, label in (("etat", "l'État"), ("epci", "l'EPCI"), ("commune", "au moins une commune")):
         if needed not in types:
@@ -539,7 +541,11 @@ def rule_annex_files(desc: Description) -> list[Problem]:
     out = []
     for path, annex in _items(desc, "annexes"):
         name = _str(annex.get("fichier"))
-        if name and not (desc.root / name).is_file():
+        try:
+            found = bool(name) and (desc.root / name).is_file()
+        except (OSError, ValueError):  # name too long for the file system, NUL character…
+            found = False
+        if name and not found:
             out.append(
                 desc.problem(
                     AVERTISSEMENT,

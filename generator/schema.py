@@ -137,6 +137,8 @@ def schema_problems(desc) -> list[Problem]:
 def _translate(desc, error, path: Path_) -> list[Problem]:
     kind = error.validator
     value = error.instance
+    if "propertyNames" in error.absolute_schema_path:  # a key is wrong, not the mapping
+        kind = "propertyNames"
     schema = error.schema if isinstance(error.schema, dict) else {}
     label = title(path) or schema.get("title", "")
 

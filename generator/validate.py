@@ -70,11 +70,17 @@ def discover(paths: list[Path]) -> list[Target]:
             targets.append(Target(parent.parent, only_file=path))
         elif path.name != MAIN_FILE and (parent / MAIN_FILE).is_file():
             targets.append(Target(parent, only_file=path))
-        elif path.name == MAIN_FILE and len(description_files(parent)[0]) > 1:
+        elif path.name == MAIN_FILE and _has_other_files(parent):
             targets.append(Target(parent, only_file=path))
         else:
             targets.append(Target(parent, only_file=path, single_file=True))
     return targets
+
+
+def _has_other_files(folder: Path) -> bool:
+    """True if the territory has description files besides contrat.yaml (sections or items)."""
+    sections, items = description_files(folder)
+    return len(sections) > 1 or bool(items)
 
 
 def validate_description(desc: Description) -> list[Problem]:
@@ -84,6 +90,10 @@ def validate_description(desc: Description) -> list[Problem]:
 
     if not desc.files:
         return []
+    if desc.unreadable:
+        # Business rules on an incomplete description would report as missing what sits in
+        # the unreadable file (« l'État doit signer »…): the pilot first fixes that file.
+        return schema_problems(desc)
     return schema_problems(desc) + rule_problems(desc)
 
 

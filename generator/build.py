@@ -1,0 +1,330 @@
+"""Build territories: what to (re)build, rendering, the manifest, protection of hand edits.
+
+A territory's output folder holds a `manifeste.json`: the hash of the inputs (description
+files, template set, toolkit version, draft flag) and the hash of every document written.
+- nothing changed: nothing is read beyond the inputs' bytes, nothing is written;
+- a document whose bytes differ from the manifest was edited by hand: it is never overwritten;
+  the new version is written beside it (`….nouveau.docx`), or, with `force`, the edited file is
+  kept as `….sauvegarde-N.docx` before the new one takes its place;
+- every write is atomic (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import __version__
+from generator.load import ITEM_FOLDERS, description_files
+from generator.problems import Problem
+from generator.templates import TemplateSet
+from generator.write import atomic_write
+
+MANIFEST_NAME = "manifeste.json"
+MANIFEST_FORMAT = 1
+
+# Statuses of a territory
+BUILT, UP_TO_DATE, NOT_BUILT, FAILED = "construit", "à jour", "non construit", "échec"
+# Statuses of a document
+WRITTEN, UNCHANGED, PROTECTED, REPLACED, REMOVED, KEPT = (
+    "écrit",
+    "inchangé",
+    "protégé",
+    "remplacé",
+    "supprimé",
+    "conservé",
+)
+
+
+@dataclass
+class DocumentOutcome:
+    name: str
+    status: str
+    note: str = ""
+
+
+@dataclass
+class BuildResult:
+    territory: str
+    root: Path
+    status: str
+    documents: list[DocumentOutcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    message: str = ""
+    draft: bool = False
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if not p.is_error)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha(path: Path) -> str:
+    return _sha(path.read_bytes())
+
+
+def input_files(root: Path) -> list[Path]:
+    sections, items = description_files(root)
+    return sections + [p for folder in ITEM_FOLDERS.values() for p in items.get(folder, [])]
+
+
+def inputs_hash(root: Path, templates: TemplateSet, draft: bool) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"cdv {__version__}\0{templates.fingerprint}\0{draft}\0".encode())
+    for path in input_files(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def read_manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else {}
+
+
+def is_up_to_date(root: Path, output: Path, templates: TemplateSet, draft: bool) -> bool:
+    """True when the last build used exactly these inputs and its documents are all there."""
+    folder = output / root.name
+    manifest = read_manifest(folder)
+    if not manifest or manifest.get("empreinte") != inputs_hash(root, templates, draft):
+        return False
+    return all((folder / name).is_file() for name in manifest.get("documents", {}))
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "document"
+
+
+def render_documents(desc, templates: TemplateSet, draft_warnings: list[str], digest: str) -> dict[str, tuple[bytes, str]]:
+    """Output name -> (deterministic bytes, template file name), for every document of the set."""
+    from generator.context import build_context, convention_context
+    from generator.render import document_bytes, render_template
+    from generator.write import deterministic_docx
+
+    context = build_context(
+        desc.data,
+        draft=bool(draft_warnings),
+        tool={"version": __version__, "modele": templates.name, "modele_version": templates.version},
+    )
+    epci = context["doc"]["epci"] or desc.name
+    date = context["doc"]["date"] or ""
+    outputs: dict[str, tuple[bytes, str]] = {}
+    for doc in templates.documents:
+        if doc.for_each == "tfpb":
+            jobs = [
+                (
+                    doc.output.format(bailleur=_slug(conv["bailleur"] or str(i))),
+                    convention_context(context, i),
+                    f"{doc.title} — {conv['bailleur_info'].get('nom')}",
+                )
+                for i, conv in enumerate(context["tfpb"])
+            ]
+        else:
+            jobs = [(doc.output, context, doc.title)]
+        for name, ctx, title in jobs:
+            document = render_template(doc.template, ctx, draft_warnings)
+            data = deterministic_docx(
+                document_bytes(document),
+                date=date,
+                core={
+                    "title": f"{title} — {epci}",
+                    "subject": "Contrat de ville Engagements Quartiers 2030 (2024-2030)",
+                    "author": epci,
+                    "keywords": "contrat de ville; politique de la ville; Quartiers 2030",
+                    "language": "fr-FR",
+                },
+                custom={
+                    "cdv_modele": templates.name,
+                    "cdv_modele_version": templates.version,
+                    "cdv_modele_fichier": doc.template.name,
+                    "cdv_outil_version": __version__,
+                    "cdv_empreinte_entrees": digest,
+                    "cdv_statut": context["doc"]["statut"] + (" (brouillon)" if draft_warnings else ""),
+                },
+            )
+            outputs[name] = (data, doc.template.name)
+    return outputs
+
+
+def _free_name(folder: Path, stem: str, suffix: str, tag: str) -> Path:
+    n = 1
+    while (folder / f"{stem}.{tag}-{n}{suffix}").exists():
+        n += 1
+    return folder / f"{stem}.{tag}-{n}{suffix}"
+
+
+def write_outputs(
+    folder: Path, outputs: dict[str, tuple[bytes, str]], previous: dict, force: bool
+) -> tuple[list[DocumentOutcome], dict]:
+    """Write documents without losing hand edits; return outcomes and the manifest entries."""
+    outcomes: list[DocumentOutcome] = []
+    recorded_docs: dict = previous.get("documents", {})
+    entries: dict = {}
+    for name, (data, template) in sorted(outputs.items()):
+        target = folder / name
+        new_sha = _sha(data)
+        entry = {"sha256": new_sha, "modele": template}
+        if target.exists():
+            current = _file_sha(target)
+            recorded = recorded_docs.get(name, {}).get("sha256")
+            if current == new_sha:
+                outcomes.append(DocumentOutcome(name, UNCHANGED))
+                entries[name] = entry
+                continue
+            if current != recorded:
+                stem, suffix = target.stem, target.suffix
+                if force:
+                    backup = _free_name(folder, stem, suffix, "sauvegarde")
+                    os.replace(target, backup)
+                    atomic_write(target, data)
+                    stale_new = folder / f"{stem}.nouveau{suffix}"
+                    if stale_new.exists():
+                        stale_new.unlink()
+                    outcomes.append(
+                        DocumentOutcome(name, REPLACED, f"modifié à la main ; sauvegardé dans {backup.name}")
+                    )
+                    entries[name] = entry
+                else:
+                    beside = folder / f"{stem}.nouveau{suffix}"
+                    if not beside.exists() or _file_sha(beside) != new_sha:
+                        atomic_write(beside, data)
+                    outcomes.append(
+                        DocumentOutcome(
+                            name,
+                            PROTECTED,
+                            f"modifié à la main depuis sa production : non écrasé ; nouvelle version "
+                            f"dans {beside.name} (--force pour remplacer, avec sauvegarde)",
+                        )
+                    )
+                    entries[name] = {"sha256": recorded or current, "modele": template, "protege": True}
+                continue
+        atomic_write(target, data)
+        outcomes.append(DocumentOutcome(name, WRITTEN))
+        entries[name] = entry
+    for name, info in sorted(recorded_docs.items()):
+        if name in outputs:
+            continue
+        stale = folder / name
+        if stale.exists() and _file_sha(stale) == info.get("sha256"):
+            stale.unlink()
+            outcomes.append(DocumentOutcome(name, REMOVED, "n'est plus produit"))
+        elif stale.exists():
+            outcomes.append(DocumentOutcome(name, KEPT, "n'est plus produit mais a été modifié à la main : conservé"))
+    return outcomes, entries
+
+
+def build_territory(
+    root: Path, output: Path, templates: TemplateSet, *, force: bool = False, draft: bool = False
+) -> BuildResult:
+    """Validate, render and write one territory. Never raises for a pilot's mistake."""
+    from generator.render import RenderError
+    from generator.validate import Target, validate_target
+
+    start = time.perf_counter()
+    result = BuildResult(territory=root.name, root=root, status=NOT_BUILT)
+    folder = output / root.name
+    digest = inputs_hash(root, templates, draft)
+    previous = read_manifest(folder)
+    if (
+        not force
+        and previous.get("empreinte") == digest
+        and all((folder / n).is_file() for n in previous.get("documents", {}))
+    ):
+        result.status = UP_TO_DATE
+        result.documents = [DocumentOutcome(n, UNCHANGED) for n in sorted(previous.get("documents", {}))]
+        result.seconds = time.perf_counter() - start
+        return result
+    validation = validate_target(Target(root))
+    result.problems = validation.problems
+    warnings: list[str] = []
+    if validation.errors:
+        if not draft:
+            result.message = "non construit : la description comporte des erreurs (--draft pour produire un document de travail)"
+            result.seconds = time.perf_counter() - start
+            return result
+        warnings = [p.format() for p in validation.errors]
+        result.draft = True
+    try:
+        outputs = render_documents(validation.description, templates, warnings, digest)
+    except RenderError as exc:
+        result.status = FAILED
+        result.message = str(exc)
+        result.seconds = time.perf_counter() - start
+        return result
+    folder.mkdir(parents=True, exist_ok=True)
+    outcomes, entries = write_outputs(folder, outputs, previous, force)
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "outil": __version__,
+        "modele": templates.name,
+        "modele_version": templates.version,
+        "empreinte": digest,
+        "brouillon": bool(warnings),
+        "documents": entries,
+    }
+    atomic_write(folder / MANIFEST_NAME, (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+    result.documents = outcomes
+    result.status = BUILT
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _build_one(args) -> BuildResult:
+    root, output, templates_folder, force, draft = args
+    from generator.templates import load_template_set
+
+    return build_territory(root, output, load_template_set(templates_folder), force=force, draft=draft)
+
+
+def build_many(
+    roots: list[Path],
+    output: Path,
+    templates: TemplateSet,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    draft: bool = False,
+    on_result=None,
+) -> list[BuildResult]:
+    """Build several territories; up-to-date ones are settled here, the rest by `jobs` workers."""
+    results: dict[Path, BuildResult] = {}
+    pending = []
+    for root in roots:
+        if not force and is_up_to_date(root, output, templates, draft):
+            result = build_territory(root, output, templates, draft=draft)
+            results[root] = result
+            if on_result:
+                on_result(result)
+        else:
+            pending.append(root)
+    if jobs <= 1 or len(pending) <= 1:
+        for root in pending:
+            results[root] = build_territory(root, output, templates, force=force, draft=draft)
+            if on_result:
+                on_result(results[root])
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        args = [(root, output, templates.folder, force, draft) for root in pending]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for root, result in zip(pending, pool.map(_build_one, args, chunksize=1), strict=True):
+                results[root] = result
+                if on_result:
+                    on_result(result)
+    return [results[root] for root in roots]

@@ -1,0 +1,161 @@
+"""Deterministic .docx bytes and atomic writes.
+
+The same inputs give the same bytes on any machine and any day: zip entries in a fixed order
+with a fixed timestamp, core properties dated from the description, custom properties that
+record the template, its version, the toolkit version and the hash of the inputs.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+CUSTOM_PROPS_PART = "docProps/custom.xml"
+CUSTOM_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PROPS_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def _core_xml(props: dict[str, str], timestamp: str) -> bytes:
+    def el(tag: str, key: str) -> str:
+        value = props.get(key)
+        return f"<{tag}>{escape(value)}</{tag}>" if value else ""
+
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        + el("dc:title", "title")
+        + el("dc:subject", "subject")
+        + el("dc:creator", "author")
+        + el("cp:keywords", "keywords")
+        + el("dc:description", "description")
+        + "<cp:lastModifiedBy>cdv</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        + f'<dcterms:created xsi:type="dcterms:W3CDTF">{timestamp}</dcterms:created>'
+        + f'<dcterms:modified xsi:type="dcterms:W3CDTF">{timestamp}</dcterms:modified>'
+        + el("dc:language", "language")
+        + "</cp:coreProperties>"
+    ).encode()
+
+
+def _custom_xml(custom: dict[str, str]) -> bytes:
+    items = "".join(
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(sorted(custom.items()), start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"{items}</Properties>"
+    ).encode()
+
+
+def _add_override(content_types: bytes, part: str, content_type: str) -> bytes:
+    text = content_types.decode("utf-8")
+    if f'PartName="/{part}"' in text:
+        return content_types
+    override = f'<Override PartName="/{part}" ContentType="{content_type}"/>'
+    return text.replace("</Types>", override + "</Types>").encode("utf-8")
+
+
+def _add_relationship(rels: bytes, rel_type: str, target: str) -> bytes:
+    text = rels.decode("utf-8")
+    if f'Type="{rel_type}"' in text:
+        return rels
+    numbers = [int(n) for n in re.findall(r'Id="rId(\d+)"', text)]
+    rel = f'<Relationship Id="rId{max(numbers, default=0) + 1}" Type="{rel_type}" Target="{target}"/>'
+    return text.replace("</Relationships>", rel + "</Relationships>").encode("utf-8")
+
+
+def _order(name: str) -> tuple[int, str]:
+    if name == "[Content_Types].xml":
+        return (0, name)
+    if name.startswith("_rels/"):
+        return (1, name)
+    return (2, name)
+
+
+def deterministic_docx(
+    data: bytes,
+    *,
+    date: str,
+    core: dict[str, str],
+    custom: dict[str, str],
+    extra_parts: dict[str, bytes] | None = None,
+) -> bytes:
+    """Rewrite a .docx package so its bytes depend only on its content.
+
+    `date` (YYYY-MM-DD) dates the core properties; `custom` becomes docProps/custom.xml;
+    `extra_parts` are added as they are (their content types and relationships must be
+    handled by the caller through `custom` or known defaults).
+    """
+    timestamp = f"{date}T00:00:00Z" if date else "2024-01-01T00:00:00Z"
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {info.filename: source.read(info.filename) for info in source.infolist()}
+    parts["docProps/core.xml"] = _core_xml(core, timestamp)
+    parts[CUSTOM_PROPS_PART] = _custom_xml(custom)
+    parts["[Content_Types].xml"] = _add_override(
+        parts["[Content_Types].xml"], CUSTOM_PROPS_PART, CUSTOM_PROPS_TYPE
+    )
+    parts["[Content_Types].xml"] = _add_override(
+        parts["[Content_Types].xml"],
+        "docProps/core.xml",
+        "application/vnd.openxmlformats-package.core-properties+xml",
+    )
+    parts["_rels/.rels"] = _add_relationship(parts["_rels/.rels"], CUSTOM_PROPS_REL, CUSTOM_PROPS_PART)
+    for name, content in (extra_parts or {}).items():
+        parts[name] = content
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in sorted(parts, key=_order):
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return out.getvalue()
+
+
+def read_custom_properties(path_or_bytes) -> dict[str, str]:
+    """The custom properties of a .docx (used by tests and by `cdv diff`)."""
+    source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
+    with zipfile.ZipFile(source) as package:
+        try:
+            xml = package.read(CUSTOM_PROPS_PART).decode("utf-8")
+        except KeyError:
+            return {}
+    from xml.sax.saxutils import unescape
+
+    return {
+        unescape(name, {"&quot;": '"'}): unescape(value)
+        for name, value in re.findall(r'name="([^"]*)"><vt:lpwstr>(.*?)</vt:lpwstr>', xml, re.S)
+    }
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
