@@ -21,8 +21,10 @@ $(VENV)/.installe-tests: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installe
 	$(BIN)/cdv validate contracts/
+	$(BIN)/cdv build contracts/ --output build --jobs 2
 	@echo
-	@echo "Les exemples sont valides. Pour décrire votre territoire : $(BIN)/cdv init contracts/mon-territoire --epci \"…\""
+	@echo "Les projets de contrat des exemples sont dans build/<territoire>/ (contrat-de-ville.docx et annexes)."
+	@echo "Pour décrire votre territoire : $(BIN)/cdv init contracts/mon-territoire --epci \"…\" --qpv QN…"
 
 test: $(VENV)/.installe-tests
 	$(BIN)/python -m pytest
@@ -33,6 +35,7 @@ lint: $(VENV)/.installe-tests
 
 bench: $(VENV)/.installe
 	$(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/bench_build.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

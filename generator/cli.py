@@ -98,14 +98,14 @@ def validate(chemins: tuple[Path, ...], output_format: str, strict: bool) -> Non
     Code de sortie : 0 si tout est valide (avertissements permis), 1 si des problèmes sont
     trouvés, 2 si la commande est mal employée.
     """
-    from generator.validate import UsageError, discover, validate_target
+    from generator.validate import UsageError, discover, validate_many
 
     paths = list(chemins) or [DEFAULT_CONTRACTS]
     try:
         targets = discover(paths)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
-    results = [validate_target(t, strict=strict) for t in targets]
+    results = validate_many(targets, strict=strict)
     if output_format == "json":
         import json
 

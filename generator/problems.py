@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
@@ -11,8 +12,7 @@ AVERTISSEMENT = "avertissement"
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Where a value sits: file, 1-based line and column."""
 
     file: str

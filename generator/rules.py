@@ -210,14 +210,25 @@ def rule_projets_de_quartier(desc: Description) -> list[Problem]:
 # --- références -------------------------------------------------------------------------------
 
 
-def _walk(node, path: Path_ = ()) -> Iterator[tuple[Path_, object]]:
-    yield path, node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _walk(value, path + (key,))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk(value, path + (index,))
+def _walk(node) -> list[tuple[Path_, object]]:
+    """Every (path, value) of the tree, parents before children (iterative: no recursion cost)."""
+    out: list[tuple[Path_, object]] = []
+    stack: list[tuple[Path_, object]] = [((), node)]
+    while stack:
+        path, value = stack.pop()
+        out.append((path, value))
+        if isinstance(value, dict):
+            stack.extend((path + (k,), v) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((path + (i,), v) for i, v in reversed(list(enumerate(value))))
+    return out
+
+
+def _all_values(desc: Description) -> list[tuple[Path_, object]]:
+    cached = desc.__dict__.get("_all_values")
+    if cached is None:
+        cached = desc.__dict__["_all_values"] = _walk(desc.data)
+    return cached
 
 
 def rule_references(desc: Description) -> list[Problem]:
@@ -238,7 +249,7 @@ def rule_references(desc: Description) -> list[Problem]:
                 )
             )
 
-    for path, value in _walk(desc.data):
+    for path, value in _all_values(desc):
         if not path or path[:2] == ("territoire", "qpv"):
             continue
         last = path[-1]
@@ -306,7 +317,7 @@ def rule_years(desc: Description) -> list[Problem]:
     """Years of financing, TFPB and investments lie in the period of the contract."""
     out = []
     low, high = PERIOD
-    for path, value in _walk(desc.data):
+    for path, value in _all_values(desc):
         if not path or path[-1] not in ("annee", "debut", "fin"):
             continue
         if path[0] == "diagnostic" or path[:2] == ("contrat", "periode"):

@@ -28,6 +28,39 @@ def validator():
     return Draft202012Validator(load_schema(), format_checker=FormatChecker())
 
 
+def _for_fast_validator(node):
+    """Copy of the schema where `$ref` siblings still apply under draft-07 rules."""
+    if isinstance(node, list):
+        return [_for_fast_validator(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _for_fast_validator(v) for k, v in node.items() if k != "$schema"}
+    if "$ref" in out and len(out) > 1:
+        ref = out.pop("$ref")
+        out = {"allOf": [{"$ref": ref}], **out}
+    return out
+
+
+@lru_cache(maxsize=1)
+def fast_validator():
+    """A compiled validator that answers « valid or not » quickly (no error list)."""
+    import fastjsonschema
+
+    schema = _for_fast_validator(load_schema())
+    schema["definitions"] = schema.get("$defs", {})
+    return fastjsonschema.compile(schema, formats={"date": _is_date})
+
+
+def _is_date(value: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
 def resolve(node: dict) -> dict:
     """Follow a local `$ref`, keeping the referring node's own title and description."""
     seen = 0
@@ -128,6 +161,11 @@ def _closest(word: str, choices: list[str]) -> str | None:
 def schema_problems(desc) -> list[Problem]:
     """Validate `desc.data` against the schema; every error becomes a located French Problem."""
     problems: list[Problem] = []
+    try:  # the common case, a valid description, is settled by the compiled validator
+        fast_validator()(desc.data)
+        return problems
+    except Exception:  # JsonSchemaException, or anything the fast path cannot handle
+        pass
     for error in validator().iter_errors(desc.data):
         path = tuple(error.absolute_path)
         problems.extend(_translate(desc, error, path))
@@ -189,8 +227,11 @@ def _translate(desc, error, path: Path_) -> list[Problem]:
         choices = [str(c) for c in error.validator_value]
         guess = _closest(str(value), choices)
         hint = f"vouliez-vous dire « {guess} » ? " if guess else ""
+        if value is None:  # `type:` left empty: YAML reads null, the pilot wrote nothing
+            return at(f"{label or 'valeur'} vide ; valeurs possibles : {', '.join(choices)}")
+        shown = _describe(value) if isinstance(value, bool | list | dict) else f"« {value} »"
         return at(
-            f"« {value} » n'est pas une valeur possible pour {label or 'ce champ'} ; {hint}"
+            f"{shown} n'est pas une valeur possible pour {label or 'ce champ'} ; {hint}"
             f"valeurs possibles : {', '.join(choices)}"
         )
     if kind == "const":

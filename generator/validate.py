@@ -36,7 +36,7 @@ class Target:
 @dataclass
 class Result:
     target: Target
-    description: Description
+    description: Description | None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -110,3 +110,26 @@ def validate_target(target: Target, strict: bool = False) -> Result:
         problems = [p.as_strict() for p in problems]
     unique = sorted(set(problems), key=sort_key)
     return Result(target, desc, unique)
+
+
+def _validate_light(args: tuple[Target, bool]) -> Result:
+    target, strict = args
+    result = validate_target(target, strict=strict)
+    return Result(result.target, None, result.problems)
+
+
+def validate_many(targets: list[Target], strict: bool = False, jobs: int | None = None) -> list[Result]:
+    """Validate several territories; many of them are spread over the machine's cores.
+
+    Results of parallel runs carry no description (only the problems), to keep them light.
+    """
+    import os
+
+    jobs = jobs or min(os.cpu_count() or 1, 8)
+    if jobs <= 1 or len(targets) < 8:
+        return [validate_target(t, strict=strict) for t in targets]
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, len(targets) // (jobs * 4))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_validate_light, [(t, strict) for t in targets], chunksize=chunk))
