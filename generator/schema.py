@@ -124,7 +124,7 @@ _PATTERN_MESSAGES = {
     "caractères, deux chiffres et une lettre (exemple : QN06001M)",
     "code_insee": "« {v} » n'est pas un code INSEE de commune : cinq caractères, entre "
     'guillemets (exemple : "02691")',
-    "siren": '« {v} » n\'est pas un numéro SIREN : neuf chiffres, entre guillemets (exemple : "200067981")',
+    "siren": '« {v} » n\'est pas un numéro SIREN : neuf chiffres, entre guillemets (exemple : "200068047")',
     "identifiant": "« {v} » n'est pas un identifiant valable : minuscules sans accent, chiffres "
     "et tirets, sans espace (exemple : commune-creil)",
     "date": "« {v} » n'est pas une date au format AAAA-MM-JJ (exemple : 2024-03-15)",
