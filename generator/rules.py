@@ -7,6 +7,7 @@ returns located problems. Rules never raise on malformed data: they skip what th
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal, localcontext
@@ -16,6 +17,7 @@ from generator.problems import AVERTISSEMENT, ERREUR, Path_, Problem
 from generator.reference import qpv_reference
 
 PERIOD = (2024, 2030)
+_CODE_QPV = re.compile(r"^QN(0[0-9][0-9]|02[AB]|9[0-9]{2})[0-9]{2}[NMIC]$")
 TFPB_PERIOD = (2025, 2030)
 
 Rule = Callable[[Description], list[Problem]]
@@ -108,6 +110,8 @@ def rule_qpv_reference(desc: Description) -> list[Problem]:
             continue
         ref = reference.get(code)
         where = path + ("code",)
+        if ref is None and not _CODE_QPV.match(code):
+            continue  # the schema already says the code is malformed
         if ref is None:
             out.append(
                 desc.problem(

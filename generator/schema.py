@@ -166,8 +166,13 @@ def schema_problems(desc) -> list[Problem]:
         return problems
     except Exception:  # JsonSchemaException, or anything the fast path cannot handle
         pass
+    # values the loader already refused (a NaN, a huge number, a forbidden tag) are not
+    # reported a second time by the schema
+    refused = {p.path for p in desc.problems if p.path}
     for error in validator().iter_errors(desc.data):
         path = tuple(error.absolute_path)
+        if any(path[: len(r)] == r for r in refused):
+            continue
         problems.extend(_translate(desc, error, path))
     return problems
 
