@@ -63,9 +63,15 @@ def normalize(schema: dict, value):
     return value
 
 
-def _labels(def_name: str, prop: str) -> dict[str, str]:
+def _labels(def_name: str, *props: str) -> dict[str, str]:
+    """The `x-libelles` of a field of a definition, going through arrays to their items."""
     node = resolve(load_schema()["$defs"][def_name])
-    return resolve(node["properties"][prop]).get("x-libelles", {})
+    for prop in props:
+        node = resolve(node)
+        if node.get("type") == "array":
+            node = resolve(node["items"])
+        node = resolve(node["properties"][prop])
+    return node.get("x-libelles", {})
 
 
 def _by(items: list[dict], key: str) -> dict:
@@ -89,7 +95,10 @@ def _table(lines: list[dict], key, labels: list[tuple[object, str]], years: list
 
 def finances(data: dict, signatories: dict[str, dict], orientations: list[dict], qpvs: list[dict]) -> dict:
     """The tables of the financial annex, per year: by funder, type, orientation and QPV."""
-    type_labels = _labels("financements", "lignes")
+    type_labels = _labels("financements", "lignes", "type")
+    status_labels = _labels("financements", "lignes", "statut")
+    orientation_titles = {o["id"]: o["titre"] for o in orientations}
+    qpv_names = {q["code"]: q["libelle"] for q in qpvs}
     lines = []
     for line in data["financements"]["lignes"]:
         if not isinstance(line.get("annee"), int) or line["annee"] not in YEARS:
@@ -101,6 +110,9 @@ def finances(data: dict, signatories: dict[str, dict], orientations: list[dict],
                 "montant_dec": _dec(line.get("montant")),
                 "financeur_nom": sig.get("nom") or line.get("financeur"),
                 "type_libelle": type_labels.get(line.get("type"), line.get("type")),
+                "statut_libelle": status_labels.get(line.get("statut") or "previsionnel"),
+                "orientation_titre": orientation_titles.get(line.get("orientation")),
+                "qpv_libelle": qpv_names.get(line.get("qpv"), line.get("qpv")),
             }
         )
     funder_rank = {sid: i for i, sid in enumerate(signatories)}
@@ -127,9 +139,31 @@ def finances(data: dict, signatories: dict[str, dict], orientations: list[dict],
                 funder_type_rows.append(
                     {**table["lignes"][0], "type_libelle": type_labels.get(credit, credit)}
                 )
+    def by_credit(subset: list[dict]) -> dict:
+        sums = {
+            credit: sum((x["montant_dec"] for x in subset if x.get("type") == credit), Decimal(0))
+            for credit in CREDIT_TYPES
+        }
+        return {**sums, "total": sum(sums.values(), Decimal(0))}
+
+    funder_summary = []
+    for sid, name in funders:
+        subset = [x for x in lines if x.get("financeur") == sid]
+        if subset:
+            funder_summary.append({"libelle": name, "cle": sid, **by_credit(subset)})
+    year_rows = [{"annee": y, **by_credit([x for x in lines if x["annee"] == y])} for y in YEARS]
+    lines_by_year = [
+        {"annee": y, "lignes": subset, "total": sum((x["montant_dec"] for x in subset), Decimal(0))}
+        for y in YEARS
+        if (subset := [x for x in lines if x["annee"] == y])
+    ]
     return {
         "annees": YEARS,
         "lignes": lines,
+        "lignes_par_annee": lines_by_year,
+        "par_annee": year_rows,
+        "par_financeur_synthese": funder_summary,
+        "totaux_par_type": by_credit(lines),
         "par_type": by_type,
         "par_financeur": by_funder,
         "par_financeur_et_type": funder_type_rows,
@@ -154,9 +188,16 @@ def tfpb_convention(convention: dict, context: dict) -> dict:
     """One TFPB convention, with its parties, housing, yearly balance and actions by axis."""
     signatories = context["_signatories"]
     qpv_by_code = context["_qpv_by_code"]
-    axis_labels = _labels("convention_tfpb", "actions")
+    axis_labels = _labels("convention_tfpb", "actions", "axe")
     axis_keys = list(axis_labels)
-    bailleur = signatories.get(convention["bailleur"]) or {"nom": convention["bailleur"], "id": convention["bailleur"]}
+    bailleur = signatories.get(convention["bailleur"]) or {
+        "id": convention["bailleur"],
+        "nom": convention["bailleur"],
+        "type": "bailleur",
+        "representant": None,
+        "siren": None,
+        "signataire_nom": None,
+    }
     housing = []
     for item in convention["patrimoine"]:
         qpv = qpv_by_code.get(item["qpv"], {})
@@ -167,7 +208,9 @@ def tfpb_convention(convention: dict, context: dict) -> dict:
     for entry in convention["abattement_estime"]:
         if isinstance(entry.get("annee"), int):
             estimated[entry["annee"]] += _dec(entry.get("montant"))
-    years = sorted(set(TFPB_YEARS) | set(estimated))
+    # the tables of the convention have one column per tax year of the abatement (2025-2030);
+    # amounts for other years are reported as errors by the validation, not shown
+    years = list(TFPB_YEARS)
     valued = defaultdict(Decimal)
     axes = []
     for number, key in enumerate(axis_keys, start=1):
@@ -201,9 +244,18 @@ def tfpb_convention(convention: dict, context: dict) -> dict:
         }
         for y in years
     ]
+    etat = next((s for s in signatories.values() if s.get("type") == "etat"), None)
+    epci = next((s for s in signatories.values() if s.get("type") == "epci"), None)
+    state = etat or {"nom": "l'État", "representant": None, "signataire_nom": None}
+    parties = [bailleur, state, *communes]
+    if epci:
+        parties.append(epci)
     return {
         **convention,
         "bailleur_info": bailleur,
+        "etat": etat,
+        "epci_signataire": epci,
+        "parties": parties,
         "communes_signataires": communes,
         "logements": housing,
         "total_logements": sum(int(h.get("logements") or 0) for h in housing),
@@ -211,11 +263,37 @@ def tfpb_convention(convention: dict, context: dict) -> dict:
         "axes": axes,
         "axes_avec_actions": [a for a in axes if a["actions"]],
         "bilan": balance,
-        "total_abattement": sum(estimated.values(), Decimal(0)),
-        "total_actions": sum(valued.values(), Decimal(0)),
-        "total_ecart": sum(valued.values(), Decimal(0)) - sum(estimated.values(), Decimal(0)),
+        "total_abattement": sum((b["abattement"] for b in balance), Decimal(0)),
+        "total_actions": sum((b["actions"] for b in balance), Decimal(0)),
+        "total_ecart": sum((b["ecart"] for b in balance), Decimal(0)),
         "annees_en_deficit": [b["annee"] for b in balance if b["ecart"] < 0],
     }
+
+
+def _name_qpv_lists(node, qpv_by_code: dict) -> None:
+    """Give every item that lists QPV codes (`qpv: [...]`) their names, as `qpv_noms`."""
+    if isinstance(node, dict):
+        codes = node.get("qpv")
+        if isinstance(codes, list) and all(isinstance(c, str) for c in codes):
+            node["qpv_noms"] = ", ".join(
+                qpv_by_code[c]["libelle"] if c in qpv_by_code else str(c) for c in codes if c
+            )
+        for value in list(node.values()):
+            if isinstance(value, dict | list):
+                _name_qpv_lists(value, qpv_by_code)
+    elif isinstance(node, list):
+        for value in node:
+            _name_qpv_lists(value, qpv_by_code)
+
+
+def _investment_funders(investments: list[dict]) -> list[dict]:
+    """Total of the investment financing plans per funder, in order of first appearance."""
+    totals: dict[str, Decimal] = {}
+    for investment in investments:
+        for part in investment["plan_financement"]:
+            name = part.get("financeur_nom") or "?"
+            totals[name] = totals.get(name, Decimal(0)) + _dec(part.get("montant"))
+    return [{"libelle": name, "montant": amount} for name, amount in totals.items()]
 
 
 def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) -> dict:
@@ -268,6 +346,41 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
     for project in ordered_projects:
         for action in project["actions"]:
             action["orientation_info"] = orientation_by_id.get(action.get("orientation"))
+    priorities = _by(ctx["priorites_transversales"], "id")
+    for orientation in orientations:
+        orientation["priorites_libelles"] = [
+            priorities[key]["titre"]
+            for key in orientation["priorites_transversales"]
+            if key in priorities
+        ]
+    for sheet in sheets:
+        for objective in sheet["objectifs"]:
+            objective["orientation_info"] = orientation_by_id.get(objective.get("orientation"))
+        means = [o["moyens"] for o in sheet["objectifs"]]
+        sheet["nombre_objectifs"] = len(sheet["objectifs"])
+        sheet["montant_annuel_total"] = sum(
+            (_dec(m.get("montant_annuel")) for m in means), Decimal(0)
+        )
+        sheet["etp_total"] = sum((_dec(m.get("etp")) for m in means), Decimal(0))
+        sheet["places_total"] = sum((_dec(m.get("places")) for m in means), Decimal(0))
+    investments = ctx["investissements"]
+    for investment in investments:
+        investment["orientation_info"] = orientation_by_id.get(investment.get("orientation"))
+        for part in investment["plan_financement"]:
+            sig = signatories.get(part.get("financeur"))
+            part["financeur_nom"] = sig["nom"] if sig else part.get("financeur")
+    _name_qpv_lists(ctx, qpv_by_code)
+    for commune in ctx["territoire"]["communes"]:
+        commune["quartiers"] = ", ".join(
+            q["libelle"] for q in qpvs if commune.get("insee") in q["insee"]
+        )
+    instance_labels = _labels("gouvernance", "instances", "type")
+    for instance in ctx["gouvernance"]["instances"]:
+        instance["type_libelle"] = instance_labels.get(instance.get("type"), instance.get("type"))
+    for area in ctx["territoire"]["territoires_vigilance"]:
+        area["communes_noms"] = ", ".join(
+            communes_by_insee.get(code, {}).get("nom") or code for code in area["communes"] if code
+        )
 
     status = contrat.get("statut") or "projet"
     from generator import formatting
@@ -303,6 +416,17 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
                 "brouillon": draft,
             },
             "population_qpv": sum(int(q.get("population") or 0) for q in qpvs),
+            "investissements_total": sum(
+                (_dec(i.get("cout_total")) for i in investments), Decimal(0)
+            ),
+            "investissements_par_financeur": _investment_funders(investments),
+            "engagements_totaux": {
+                key: sum((sheet[key] for sheet in sheets), Decimal(0))
+                for key in ("nombre_objectifs", "montant_annuel_total", "etp_total", "places_total")
+            },
+            "equipe_projet_etp": sum(
+                (_dec(m.get("etp")) for m in ctx["gouvernance"]["equipe_projet"]), Decimal(0)
+            ),
             "annees": YEARS,
             "sommaire": Markup(TOC_MARK),
             "outil": dict(tool or {}),

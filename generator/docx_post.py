@@ -19,6 +19,8 @@ from generator.render import BULLET_MARK, EMPTY_MARK, TOC_MARK
 
 W = nsdecls("w")
 BULLET_STYLE_NAMES = ("List Bullet", "Liste à puces")
+# bullets inside a table cell take this style when the template has it (smaller type)
+TABLE_BULLET_STYLE_NAMES = ("Puce tableau",)
 TOC_STYLE_NAMES = {1: "toc 1", 2: "toc 2", 3: "toc 3"}
 
 
@@ -62,6 +64,7 @@ def _body_paragraphs(document) -> list:
 
 def apply_marks(document) -> None:
     bullet = _style_id(document, BULLET_STYLE_NAMES)
+    table_bullet = _style_id(document, TABLE_BULLET_STYLE_NAMES) or bullet
     for paragraph in _body_paragraphs(document):
         text = _text(paragraph)
         if EMPTY_MARK in text:
@@ -72,7 +75,8 @@ def apply_marks(document) -> None:
         if BULLET_MARK in text:
             _strip_mark(paragraph, BULLET_MARK)
             if bullet and text.startswith(BULLET_MARK):
-                _set_style(paragraph, bullet)
+                in_cell = paragraph.getparent().tag == qn("w:tc")
+                _set_style(paragraph, table_bullet if in_cell else bullet)
 
 
 def _removable(paragraph) -> bool:
@@ -221,6 +225,72 @@ def ask_to_update_fields(document) -> None:
         settings.append(parse_xml(f'<w:updateFields {W} w:val="true"/>'))
 
 
+def keep_cells_valid(document) -> None:
+    """A table cell whose paragraphs were all removed by a loop or a condition gets an empty
+    one back: Word refuses to open a cell without a paragraph."""
+    for cell in document.element.body.iter(qn("w:tc")):
+        if cell.find(qn("w:p")) is None:
+            cell.append(parse_xml(f"<w:p {W}/>"))
+
+
+# --- tables with repeated columns ------------------------------------------------------------
+
+
+def _dxa_width(cell) -> int | None:
+    width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+    if width is None or width.get(qn("w:type"), "dxa") != "dxa":
+        return None
+    try:
+        return int(width.get(qn("w:w")))
+    except (TypeError, ValueError):
+        return None
+
+
+def _span(cell) -> int:
+    span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+    return int(span.get(qn("w:val"))) if span is not None else 1
+
+
+def fit_tables(document) -> None:
+    """Give tables whose columns were repeated (`{%tc for %}`) a grid that matches their cells.
+
+    docxtpl spreads the width evenly over the columns it adds or removes; here the grid is
+    rebuilt from the widths of the cells of the template (a wide label column stays wide) and
+    scaled to the width of the text.
+    """
+    width = _text_width(document)
+    for table in document.element.body.iter(qn("w:tbl")):
+        grid = table.find(qn("w:tblGrid"))
+        if grid is None:
+            continue
+        rows = table.findall(qn("w:tr"))
+        widths: list[int] | None = None
+        for row in rows:
+            cells = row.findall(qn("w:tc"))
+            values = [_dxa_width(c) for c in cells]
+            if cells and None not in values and all(_span(c) == 1 for c in cells):
+                if widths is None or len(values) > len(widths):
+                    widths = values
+        columns = [int(c.get(qn("w:w"), "0")) for c in grid.findall(qn("w:gridCol"))]
+        if not widths or columns == widths or sum(widths) <= 0:
+            continue
+        scale = width / sum(widths)
+        widths = [int(w * scale) for w in widths]
+        for column in grid.findall(qn("w:gridCol")):
+            grid.remove(column)
+        for value in widths:
+            grid.append(parse_xml(f'<w:gridCol {W} w:w="{value}"/>'))
+        for row in rows:
+            position = 0
+            for cell in row.findall(qn("w:tc")):
+                span = _span(cell)
+                node = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                if node is not None:
+                    node.set(qn("w:w"), str(sum(widths[position : position + span])))
+                    node.set(qn("w:type"), "dxa")
+                position += span
+
+
 # --- draft warning -----------------------------------------------------------------------------
 
 
@@ -254,6 +324,8 @@ def _xml(text: str) -> str:
 
 def post_process(document, warnings: list[str]) -> None:
     apply_marks(document)
+    keep_cells_valid(document)
+    fit_tables(document)
     build_toc(document)
     ask_to_update_fields(document)
     if warnings:

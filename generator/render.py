@@ -70,6 +70,26 @@ def puces(values) -> Markup:
     return Markup("\a".join(BULLET_MARK + str(escape(item)) for item in items) or EMPTY_MARK)
 
 
+def majuscule(value) -> str:
+    """The text with its first letter in upper case: « l'État » → « L'État »."""
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
+def valeur(value, unite=None, court=False) -> str:
+    """A value with its unit: « 46,8 % », « 12 500 € », « 180 jeunes », « 52 » (no unit).
+
+    `court=true` (for table columns) keeps only « % » and « € » and leaves other units out.
+    """
+    unit = (unite or "").strip()
+    if unit == "%":
+        return formatting.pourcentage(value)
+    if unit.lower() in ("€", "euro", "euros", "eur"):
+        return formatting.montant(value)
+    number = formatting.nombre(value)
+    return f"{number}{formatting.ESPACE_INSECABLE}{unit}" if unit and not court else number
+
+
 def _safe(function):
     """Filters never see None: they return an empty string for it."""
 
@@ -93,6 +113,8 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     )
     for name, function in formatting.FILTRES.items():
         env.filters[name] = _safe(function)
+    env.filters["majuscule"] = _safe(majuscule)
+    env.filters["valeur"] = _safe(valeur)
     env.filters["texte"] = texte
     env.filters["puces"] = puces
     return env
