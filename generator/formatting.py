@@ -224,6 +224,8 @@ _REGLES = [
     (re.compile(_URL + r"|(?<=«)[ \t]+", re.I), ESPACE_INSECABLE),
     # missing space inside « »
     (re.compile(_URL + r"|(?<=«)(?=[^\s»])|(?<=[^\s«])(?=»)", re.I), ESPACE_INSECABLE),
+    # an ordinary space between a number and % or € becomes a no-break space
+    (re.compile(_URL + r"|(?<=\d)[ \t]+(?=[%€])", re.I), ESPACE_INSECABLE),
     # missing space before ; : ! ? when the sign ends a word (so not 14:30, 1:2, http://)
     (
         re.compile(_URL + r"|(?<=[^\s(\[«\"'“‘;:!?])(?=[;:!?]+(?:\s|$))", re.I),

@@ -34,8 +34,8 @@ class RenderError(Exception):
 
 
 def clean(value: str) -> str:
-    """Text from the description, safe to put in a document."""
-    return _PRIVATE.sub("", formatting.nettoyer(value))
+    """Text from the description, safe to put in a document, with French spacing."""
+    return formatting.typographie(_PRIVATE.sub("", formatting.nettoyer(value)))
 
 
 def _finalize(value):
@@ -58,9 +58,13 @@ def texte(value) -> Markup:
         return Markup(EMPTY_MARK)
     for block in formatting.paragraphes(_PRIVATE.sub("", str(value))):
         if block["type"] == "liste":
-            paragraphs.extend(BULLET_MARK + str(escape(item)) for item in block["elements"])
+            paragraphs.extend(
+                BULLET_MARK + str(escape(formatting.typographie(item))) for item in block["elements"]
+            )
         else:
-            paragraphs.append("\n".join(str(escape(line)) for line in block["lignes"]))
+            paragraphs.append(
+                "\n".join(str(escape(formatting.typographie(line))) for line in block["lignes"])
+            )
     return Markup("\a".join(paragraphs) or EMPTY_MARK)
 
 

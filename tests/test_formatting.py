@@ -452,3 +452,10 @@ def test_typographie_linear_on_long_words():
     # the URL/e-mail guard once made this quadratic (minutes for 100 000 characters)
     assert typographie("a" * 100_000 + "?") == "a" * 100_000 + NBSP + "?"
     assert typographie("x@" * 50_000) == "x@" * 50_000
+
+
+def test_typographie_espace_insecable_entre_nombre_et_unite():
+    from generator.formatting import typographie
+
+    assert typographie("soit 13 % et 1 200 €") == "soit 13\u00a0% et 1 200\u00a0€"
+    assert typographie("2024 - 2030") == "2024 - 2030"
