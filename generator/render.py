@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 
+from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
@@ -59,7 +61,8 @@ def texte(value) -> Markup:
     for block in formatting.paragraphes(_PRIVATE.sub("", str(value))):
         if block["type"] == "liste":
             paragraphs.extend(
-                BULLET_MARK + str(escape(formatting.typographie(item))) for item in block["elements"]
+                BULLET_MARK + str(escape(formatting.typographie(item)))
+                for item in block["elements"]
             )
         else:
             paragraphs.append(
@@ -107,8 +110,39 @@ def _safe(function):
     return wrapper
 
 
+class _Environment(ImmutableSandboxedEnvironment):
+    """The sandboxed environment, remembering the templates it compiled.
+
+    docxtpl compiles the whole document XML at every render; a build renders the same
+    templates for many territories, so each distinct source is compiled once per process.
+    """
+
+    _CACHE_SIZE = 64
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._compiled: dict[str, object] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            template = super().from_string(source)
+            if len(self._compiled) >= self._CACHE_SIZE:
+                self._compiled.pop(next(iter(self._compiled)))
+            self._compiled[source] = template
+        return template
+
+
+@lru_cache(maxsize=1)
+def shared_environment() -> ImmutableSandboxedEnvironment:
+    """One environment per process, so that compiled templates are reused."""
+    return make_environment()
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = _Environment(
         autoescape=True,
         undefined=StrictUndefined,
         finalize=_finalize,
@@ -129,13 +163,11 @@ def render_template(template: Path, context: dict, warnings: list[str] | None = 
 
     `warnings` (for a draft built despite validation errors) are shown in a frame at the top.
     """
-    from docxtpl import DocxTemplate
-
     from generator.docx_post import post_process
 
     try:
-        tpl = DocxTemplate(str(template))
-        tpl.render(context, jinja_env=make_environment(), autoescape=True)
+        tpl = _Template(str(template))
+        tpl.render(context, jinja_env=shared_environment(), autoescape=True)
     except TemplateSyntaxError as exc:
         around = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
         raise RenderError(
@@ -156,8 +188,24 @@ def render_template(template: Path, context: dict, warnings: list[str] | None = 
     return tpl.docx
 
 
+class _Template(DocxTemplate):
+    """docxtpl's template, with its XML clean-up (a pure function) done once per distinct part."""
+
+    _patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml):
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            if len(self._patched) >= 64:
+                self._patched.pop(next(iter(self._patched)))
+            patched = self._patched[src_xml] = super().patch_xml(src_xml)
+        return patched
+
+
 def _undefined_name(message: str) -> str:
-    match = re.search(r"has no attribute '([^']+)'", message) or re.search(r"'([^']+)' is undefined", message)
+    match = re.search(r"has no attribute '([^']+)'", message) or re.search(
+        r"'([^']+)' is undefined", message
+    )
     return match.group(1) if match else message
 
 
