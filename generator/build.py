@@ -22,7 +22,7 @@ from pathlib import Path
 from generator import __version__
 from generator.load import ITEM_FOLDERS, description_files
 from generator.problems import Problem
-from generator.templates import TemplateSet
+from generator.templates import TemplateSet, prepare_template, resolve_for_territory
 from generator.write import atomic_write
 
 MANIFEST_NAME = "manifeste.json"
@@ -82,6 +82,7 @@ def input_files(root: Path) -> list[Path]:
 
 
 def inputs_hash(root: Path, templates: TemplateSet, draft: bool) -> str:
+    templates = resolve_for_territory(templates, root)  # a local template is an input too
     digest = hashlib.sha256()
     digest.update(f"cdv {__version__}\0{templates.fingerprint}\0{draft}\0".encode())
     for path in input_files(root):
@@ -137,8 +138,9 @@ def render_documents(desc, templates: TemplateSet, draft_warnings: list[str], di
             ]
         else:
             jobs = [(doc.output, context, doc.title)]
+        template, origin = prepare_template(templates, doc)  # with the territory's own parts
         for name, ctx, title in jobs:
-            document = render_template(doc.template, ctx, draft_warnings)
+            document = render_template(template, ctx, draft_warnings)
             data = deterministic_docx(
                 document_bytes(document),
                 date=date,
@@ -153,10 +155,12 @@ def render_documents(desc, templates: TemplateSet, draft_warnings: list[str], di
                     "cdv_modele": templates.name,
                     "cdv_modele_version": templates.version,
                     "cdv_modele_fichier": doc.template.name,
+                    "cdv_modele_origine": origin,
                     "cdv_outil_version": __version__,
                     "cdv_empreinte_entrees": digest,
                     "cdv_statut": context["doc"]["statut"] + (" (brouillon)" if draft_warnings else ""),
                 },
+                description=desc.data,
             )
             outputs[name] = (data, doc.template.name)
     return outputs
@@ -237,6 +241,7 @@ def build_territory(
     from generator.validate import Target, validate_target
 
     start = time.perf_counter()
+    templates = resolve_for_territory(templates, root)
     result = BuildResult(territory=root.name, root=root, status=NOT_BUILT)
     folder = output / root.name
     digest = inputs_hash(root, templates, draft)
@@ -269,11 +274,13 @@ def build_territory(
         return result
     folder.mkdir(parents=True, exist_ok=True)
     outcomes, entries = write_outputs(folder, outputs, previous, force)
+    _note_local_templates(outcomes, outputs, templates)
     manifest = {
         "format": MANIFEST_FORMAT,
         "outil": __version__,
         "modele": templates.name,
         "modele_version": templates.version,
+        "modeles_locaux": templates.local_files(),
         "empreinte": digest,
         "brouillon": bool(warnings),
         "documents": entries,
@@ -283,6 +290,21 @@ def build_territory(
     result.status = BUILT
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _note_local_templates(
+    outcomes: list[DocumentOutcome], outputs: dict, templates: TemplateSet
+) -> None:
+    """The build summary says which documents came from a territory's own template or parts."""
+    local = {}
+    for doc in templates.documents:
+        origin = prepare_template(templates, doc)[1]
+        if origin != templates.origin(doc) or doc.id in templates.overrides:
+            local[doc.template.name] = origin
+    for outcome in outcomes:
+        origin = local.get(outputs.get(outcome.name, (b"", ""))[1])
+        if origin:
+            outcome.note = " ; ".join(n for n in (outcome.note, f"modèle : {origin}") if n)
 
 
 def _build_one(args) -> BuildResult:

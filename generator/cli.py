@@ -295,6 +295,11 @@ def _print_build_summary(results, output: Path) -> None:
     click.echo(f"\nDocuments dans : {_display(str(output))}/")
 
 
+cli.add_command(__import__("generator.commands_pdf", fromlist=["pdf"]).pdf)
+cli.add_command(__import__("generator.commands_diff", fromlist=["diff"]).diff)
+cli.add_command(__import__("generator.commands_templates", fromlist=["templates"]).templates)
+
+
 def main() -> None:
     """Entry point: click's own usage errors are phrased in French."""
     try:

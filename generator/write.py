@@ -23,6 +23,17 @@ CUSTOM_PROPS_REL = (
 )
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
+# The description a document was generated from travels inside it, as a Custom XML Data part
+# (the kind of part Word and LibreOffice keep when they save a document): `cdv diff` on two
+# generated documents compares their descriptions too.
+DESCRIPTION_NS = "urn:cdv-quartiers-2030:description"
+DESCRIPTION_ITEM_ID = "{6F0C1A52-3D0B-5B8E-9C7A-2E4F6A1D8B30}"
+CUSTOM_XML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+CUSTOM_XML_PROPS_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
+)
+CUSTOM_XML_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+
 
 def _core_xml(props: dict[str, str], timestamp: str) -> bytes:
     def el(tag: str, key: str) -> str:
@@ -78,6 +89,80 @@ def _add_relationship(rels: bytes, rel_type: str, target: str) -> bytes:
     return text.replace("</Relationships>", rel + "</Relationships>").encode("utf-8")
 
 
+def _description_parts(parts: dict[str, bytes], description: dict) -> None:
+    """Add the description as customXml/itemN.xml, with its properties and relationships."""
+    import json
+
+    text = json.dumps(description, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    found = (re.fullmatch(r"customXml/item(\d+)\.xml", name) for name in parts)
+    numbers = [int(match.group(1)) for match in found if match]
+    number = max(numbers, default=0) + 1
+    for existing in numbers:  # a document written again keeps its one description part
+        if DESCRIPTION_NS.encode() in parts[f"customXml/item{existing}.xml"][:300]:
+            number = existing
+    item, props = f"customXml/item{number}.xml", f"customXml/itemProps{number}.xml"
+    parts[item] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<cdv:description xmlns:cdv="{DESCRIPTION_NS}" format="1">{escape(text)}</cdv:description>'
+    ).encode()
+    parts[props] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        f'<ds:datastoreItem ds:itemID="{DESCRIPTION_ITEM_ID}" '
+        'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
+        f'<ds:schemaRefs><ds:schemaRef ds:uri="{DESCRIPTION_NS}"/></ds:schemaRefs>'
+        "</ds:datastoreItem>"
+    ).encode()
+    parts[f"customXml/_rels/item{number}.xml.rels"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{CUSTOM_XML_PROPS_REL}" Target="itemProps{number}.xml"/>'
+        "</Relationships>"
+    ).encode()
+    types = parts["[Content_Types].xml"]
+    types = _add_override(types, props, CUSTOM_XML_PROPS_TYPE)
+    if b'Extension="xml"' not in types:
+        types = _add_override(types, item, "application/xml")
+    parts["[Content_Types].xml"] = types
+    rels_name = "word/_rels/document.xml.rels"
+    rels = parts[rels_name].decode("utf-8")
+    if f'Target="../{item}"' not in rels:
+        ids = [int(n) for n in re.findall(r'Id="rId(\d+)"', rels)]
+        rel = (
+            f'<Relationship Id="rId{max(ids, default=0) + 1}" Type="{CUSTOM_XML_REL}" '
+            f'Target="../{item}"/>'
+        )
+        parts[rels_name] = rels.replace("</Relationships>", rel + "</Relationships>").encode()
+
+
+def read_embedded_description(path_or_bytes) -> dict | None:
+    """The description embedded in a generated document, or None (not generated, or damaged)."""
+    import json
+
+    source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
+    try:
+        with zipfile.ZipFile(source) as package:
+            for name in sorted(package.namelist()):
+                if not re.fullmatch(r"customXml/[^/]+\.xml", name):
+                    continue
+                xml = package.read(name)
+                if DESCRIPTION_NS.encode() not in xml[:300]:
+                    continue
+                from lxml import etree
+
+                parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+                root = etree.fromstring(xml, parser)
+                if root.tag == f"{{{DESCRIPTION_NS}}}description":
+                    data = json.loads(root.text or "")
+                    return data if isinstance(data, dict) else None
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, RuntimeError):
+        return None
+    except Exception as exc:  # lxml's XMLSyntaxError and the like: no usable description
+        if exc.__class__.__module__.startswith("lxml"):
+            return None
+        raise
+    return None
+
+
 def _order(name: str) -> tuple[int, str]:
     if name == "[Content_Types].xml":
         return (0, name)
@@ -93,12 +178,14 @@ def deterministic_docx(
     core: dict[str, str],
     custom: dict[str, str],
     extra_parts: dict[str, bytes] | None = None,
+    description: dict | None = None,
 ) -> bytes:
     """Rewrite a .docx package so its bytes depend only on its content.
 
     `date` (YYYY-MM-DD) dates the core properties; `custom` becomes docProps/custom.xml;
     `extra_parts` are added as they are (their content types and relationships must be
-    handled by the caller through `custom` or known defaults).
+    handled by the caller through `custom` or known defaults); `description` (the merged
+    description data) is embedded as canonical JSON, see `read_embedded_description`.
     """
     timestamp = f"{date}T00:00:00Z" if date else "2024-01-01T00:00:00Z"
     with zipfile.ZipFile(io.BytesIO(data)) as source:
@@ -116,6 +203,8 @@ def deterministic_docx(
     parts["_rels/.rels"] = _add_relationship(parts["_rels/.rels"], CUSTOM_PROPS_REL, CUSTOM_PROPS_PART)
     for name, content in (extra_parts or {}).items():
         parts[name] = content
+    if description is not None:
+        _description_parts(parts, description)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name in sorted(parts, key=_order):

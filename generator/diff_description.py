@@ -1,0 +1,890 @@
+"""Semantic diff of two descriptions: what changed, in the schema's words, with French values.
+
+Pure functions over the merged data trees (`Description.data`). List items are matched by
+their identity, not by their place: reordering a list is not a change, and an item whose
+identity appears or disappears is named as added or removed. Identities:
+
+- an identifier: `id` (signataires, orientations, priorités transversales, investissements),
+  `code` (territoire.qpv), `insee` (communes), `qpv` (projets de quartier, patrimoine TFPB),
+  `signataire` (engagements), `bailleur` (conventions TFPB), `annee` (yearly amounts);
+- financing lines by (année, financeur, dispositif, programme, nature, orientation, QPV), TFPB
+  actions by (axe, libellé), other lists by their name or label; two items with the same
+  identity are told apart by their order of appearance;
+- lists of texts by the text itself; a text edited in place (same place, similar words) reads
+  as a modification, word by word.
+
+Each change is a `Change` (path, French labels, kind, old and new values formatted the French
+way, delta for numbers); `totals` sums what reviewers look at first (financing by year, by
+funder, by nature; investment; TFPB) and `compare` lists the totals that moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from generator import formatting
+from generator.diff_docx import (
+    ADDED,
+    CHANGED,
+    EQUAL,
+    REMOVED,
+    compact,
+    render_ops,
+    similarity,
+    word_ops,
+)
+from generator.schema import load_schema
+
+KIND_WORDS = {ADDED: "ajout", REMOVED: "suppression", CHANGED: "modification"}
+EMPTY = "(vide)"
+LONG_TEXT = 100  # above this many characters (or on several lines), a text diff is word by word
+
+# Short names of the top-level sections, as reviewers say them.
+SECTION_LABELS = {
+    "format": "Version du format",
+    "contrat": "Contrat",
+    "territoire": "Territoire",
+    "diagnostic": "Diagnostic",
+    "concertation": "Concertation",
+    "orientations": "Orientations",
+    "priorites_transversales": "Priorités transversales",
+    "quartiers": "Projets de quartier",
+    "investissements": "Investissements",
+    "signataires": "Signataires",
+    "engagements": "Engagements",
+    "financements": "Financements",
+    "gouvernance": "Gouvernance",
+    "participation": "Participation",
+    "evaluation": "Évaluation",
+    "tfpb": "Conventions TFPB",
+    "annexes": "Annexes",
+}
+# Field titles that the schema gives at the level of a shared definition: shorter here.
+FIELD_LABELS = {"Montant en euros": "Montant", "Code INSEE de la commune": "Code INSEE"}
+# Fields whose value is the identifier of a signatory or an orientation.
+SIGNATORY_FIELDS = {"financeur", "signataire", "bailleur"}
+ORIENTATION_FIELDS = {"orientation"}
+YEAR_FIELDS = {"annee", "debut", "fin", "annee_reference"}
+# Fields summed up beside an added or removed item, in this order of preference.
+SUMMARY_FIELDS = ("montant", "cout_total", "montant_annuel", "logements", "population")
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change between two descriptions."""
+
+    path: tuple[str, ...]
+    labels: tuple[str, ...]
+    kind: str  # ADDED, REMOVED, CHANGED
+    old: str = ""
+    new: str = ""
+    delta: str = ""
+    old_value: Any = None
+    new_value: Any = None
+    ops: tuple[tuple[str, str], ...] = ()  # word by word, for long texts
+
+    @property
+    def label_text(self) -> str:
+        return " › ".join(self.labels)
+
+    def format(self, color: bool = False) -> str:
+        if self.kind == CHANGED:
+            if self.ops:
+                return f"{self.label_text} : {render_ops(compact(list(self.ops)), color)}"
+            delta = f" ({self.delta})" if self.delta else ""
+            return f"{self.label_text} : {self.old or EMPTY} → {self.new or EMPTY}{delta}"
+        value = self.new if self.kind == ADDED else self.old
+        return f"{self.label_text} : {KIND_WORDS[self.kind]}" + (f" ({value})" if value else "")
+
+
+@dataclass(frozen=True)
+class TotalChange:
+    label: str
+    old: str
+    new: str
+    delta: str
+    old_value: Decimal
+    new_value: Decimal
+
+    def format(self) -> str:
+        return f"{self.label} : {self.old} → {self.new} ({self.delta})"
+
+
+@dataclass
+class Comparison:
+    changes: list[Change] = field(default_factory=list)
+    totals: list[TotalChange] = field(default_factory=list)
+
+    @property
+    def identical(self) -> bool:
+        return not self.changes
+
+    def lines(self, color: bool = False) -> list[str]:
+        return [c.format(color) for c in self.changes]
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@dataclass(frozen=True)
+class _Node:
+    schema: dict
+    refs: frozenset[str]
+
+    @property
+    def title(self) -> str:
+        return self.schema.get("title", "")
+
+
+def _resolve(node: dict) -> _Node:
+    refs: set[str] = set()
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node and seen < 20:
+        ref = node["$ref"]
+        refs.add(ref.rsplit("/", 1)[-1])
+        target = load_schema()
+        for part in ref.split("#/", 1)[1].split("/"):
+            target = target[part]
+        merged = dict(target)
+        merged.update({k: v for k, v in node.items() if k != "$ref"})
+        node = merged
+        seen += 1
+    return _Node(node if isinstance(node, dict) else {}, frozenset(refs))
+
+
+_NODE_CACHE: dict[tuple[str, ...], _Node | None] = {}
+
+
+def _node(pattern: tuple[str, ...]) -> _Node | None:
+    """Schema node at a path where list indices are written '*'."""
+    if pattern in _NODE_CACHE:
+        return _NODE_CACHE[pattern]
+    if not pattern:
+        result: _Node | None = _resolve(load_schema())
+    else:
+        parent = _node(pattern[:-1])
+        result = None
+        if parent is not None:
+            part = pattern[-1]
+            if part == "*":
+                items = parent.schema.get("items")
+                result = _resolve(items) if isinstance(items, dict) else None
+            elif part in parent.schema.get("properties", {}):
+                result = _resolve(parent.schema["properties"][part])
+            elif isinstance(parent.schema.get("additionalProperties"), dict):
+                result = _resolve(parent.schema["additionalProperties"])
+    _NODE_CACHE[pattern] = result
+    return result
+
+
+def _field_label(pattern: tuple[str, ...], key: str) -> str:
+    if len(pattern) == 1:
+        return SECTION_LABELS.get(key) or (_node(pattern) or _Node({}, frozenset())).title or key
+    node = _node(pattern)
+    title = node.title if node else ""
+    return FIELD_LABELS.get(title, title) or key
+
+
+def _key_order(pattern: tuple[str, ...], keys) -> list[str]:
+    node = _node(pattern)
+    order = list(node.schema.get("properties", {})) if node else []
+    rank = {k: i for i, k in enumerate(order)}
+    return sorted(keys, key=lambda k: (rank.get(k, len(rank)), k))
+
+
+# --------------------------------------------------------------------------- names
+
+
+_ARTICLE = re.compile(r"^(?:l['’]|la |le |les )", re.I)
+
+
+def _no_article(name: str) -> str:
+    """« l'État » → « État », « la Ville de Creil » → « Ville de Creil »."""
+    stripped = _ARTICLE.sub("", name.strip(), count=1)
+    return stripped[:1].upper() + stripped[1:] if stripped else name
+
+
+def _short(text: str, size: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+class Names:
+    """How to name signatories, orientations and QPV, from both versions (the new one wins)."""
+
+    def __init__(self, *versions: dict):
+        self.signatories: dict[str, str] = {}
+        self.orientations: dict[str, str] = {}
+        self.qpv: dict[str, str] = {}
+        self.communes: dict[str, str] = {}
+        for data in versions:
+            if not isinstance(data, dict):
+                continue
+            for item in _dicts(data.get("signataires")):
+                if isinstance(item.get("id"), str) and isinstance(item.get("nom"), str):
+                    self.signatories[item["id"]] = _no_article(item["nom"])
+            for item in _dicts(data.get("orientations")):
+                if isinstance(item.get("id"), str) and isinstance(item.get("titre"), str):
+                    self.orientations[item["id"]] = item["titre"]
+            territory = data.get("territoire") if isinstance(data.get("territoire"), dict) else {}
+            for item in _dicts(territory.get("qpv")):
+                if isinstance(item.get("code"), str) and isinstance(item.get("nom"), str):
+                    self.qpv[item["code"]] = item["nom"]
+            for item in _dicts(territory.get("communes")):
+                if isinstance(item.get("insee"), str) and isinstance(item.get("nom"), str):
+                    self.communes[item["insee"]] = item["nom"]
+
+    def signatory(self, sid) -> str:
+        return self.signatories.get(sid, str(sid)) if sid is not None else ""
+
+    def orientation(self, oid) -> str:
+        return _short(self.orientations.get(oid, str(oid)), 50) if oid is not None else ""
+
+    def quartier(self, code) -> str:
+        if not isinstance(code, str):
+            return str(code)
+        name = self.qpv.get(code)
+        if name is None:
+            from generator.reference import qpv_reference
+
+            ref = qpv_reference().get(code)
+            name = ref.nom if ref else None
+        return f"{name} ({code})" if name else code
+
+    def commune(self, insee) -> str:
+        name = self.communes.get(insee)
+        return f"{name} ({insee})" if name else str(insee)
+
+
+def _dicts(value) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _number(value) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:  # pragma: no cover - the loader refuses nan and inf
+        return None
+
+
+def _is_amount(node: _Node | None, key: str) -> bool:
+    return bool(node and ("montant" in node.refs or key in ("montant", "montant_annuel")))
+
+
+def format_value(value, pattern: tuple[str, ...], names: Names, quote: bool = True) -> str:
+    """A value as a French reader expects it: amounts, dates, labels of codes, names."""
+    node = _node(pattern)
+    key = pattern[-1] if pattern else ""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int | float):
+        if key in YEAR_FIELDS or (node and "annee" in node.refs):
+            return str(value)
+        if _is_amount(node, key):
+            return formatting.montant(value)
+        return formatting.nombre(value)
+    if isinstance(value, str):
+        if node and "date" in node.refs:
+            try:
+                return formatting.date_fr(value)
+            except ValueError:
+                return value
+        labels = node.schema.get("x-libelles", {}) if node else {}
+        if value in labels:
+            return labels[value]
+        if key in SIGNATORY_FIELDS:
+            return names.signatory(value)
+        if key in ORIENTATION_FIELDS:
+            return names.orientation(value)
+        if node and "code_qpv" in node.refs:
+            return names.quartier(value)
+        if node and "code_insee" in node.refs:
+            return names.commune(value)
+        if node and node.refs & {"identifiant", "siren"}:
+            return value
+        return f"« {_short(value, 200)} »" if quote else value
+    if isinstance(value, list):
+        return ", ".join(format_value(v, pattern + ("*",), names, quote) for v in value)
+    if isinstance(value, dict):
+        return _summary(value, pattern, names)
+    return str(value)
+
+
+def _delta(old, new, pattern: tuple[str, ...]) -> str:
+    a, b = _number(old), _number(new)
+    key = pattern[-1] if pattern else ""
+    if a is None or b is None or key in YEAR_FIELDS:
+        return ""
+    diff = b - a
+    sign = "+" if diff > 0 else ""
+    if _is_amount(_node(pattern), key):
+        return sign + formatting.montant(diff)
+    return sign + formatting.nombre(diff)
+
+
+def _summary(item: dict, pattern: tuple[str, ...], names: Names) -> str:
+    for key in SUMMARY_FIELDS:
+        if key in item and _number(item[key]) is not None:
+            return format_value(item[key], pattern + (key,), names)
+    if isinstance(item.get("moyens"), dict) and "montant_annuel" in item["moyens"]:
+        return format_value(
+            item["moyens"]["montant_annuel"], pattern + ("moyens", "montant_annuel"), names
+        )
+    return ""
+
+
+# --------------------------------------------------------------------------- list identities
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """How the items of one list are recognised and named."""
+
+    fields: tuple[str, ...]  # the identity of an item
+    label: Callable[[dict, Names], str]
+    strict: bool = True  # an identifier: leftovers are never paired by likeness
+    value: str | None = None  # yearly amounts and the like: the one field beside the identity
+    key_function: Callable[[dict], tuple] | None = None
+
+    def key(self, item: dict) -> tuple:
+        if self.key_function is not None:
+            return self.key_function(item)
+        return tuple(_hashable(item.get(n)) for n in self.fields)
+
+
+def _hashable(value):
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return value
+
+
+def _text(*names: str) -> Callable[[dict, Names], str]:
+    def label(item: dict, _names: Names) -> str:
+        for n in names:
+            if isinstance(item.get(n), str | int) and str(item[n]).strip():
+                return _short(str(item[n]))
+        return ""
+
+    return label
+
+
+def _line_label(item: dict, names: Names) -> str:
+    funder = names.signatory(item.get("financeur"))
+    if item.get("programme"):
+        funder += f" ({item['programme']})"
+    parts = [str(item.get("annee", "")), funder, str(item.get("dispositif") or "")]
+    if item.get("qpv"):
+        parts.append(names.quartier(item["qpv"]))
+    if item.get("type") and item.get("type") != "specifique":
+        parts.append(
+            (_node(("financements", "lignes", "*", "type")) or _Node({}, frozenset()))
+            .schema.get("x-libelles", {})
+            .get(item["type"], str(item["type"]))
+        )
+    return " · ".join(p for p in parts if p)
+
+
+def _total_label(item: dict, names: Names) -> str:
+    if item.get("libelle"):
+        return _short(item["libelle"])
+    types = (_node(("financements", "lignes", "*", "type")) or _Node({}, frozenset())).schema
+    parts = [
+        str(item["annee"]) if item.get("annee") else "",
+        names.signatory(item.get("financeur")) if item.get("financeur") else "",
+        types.get("x-libelles", {}).get(item.get("type"), ""),
+    ]
+    return "Total " + " · ".join(p for p in parts if p)
+
+
+def _tfpb_action_label(item: dict, names: Names) -> str:
+    axes = (_node(("tfpb", "*", "actions", "*", "axe")) or _Node({}, frozenset())).schema.get(
+        "x-libelles", {}
+    )
+    axe = axes.get(item.get("axe"), str(item.get("axe") or ""))
+    return " · ".join(p for p in (axe, _short(item.get("libelle") or "")) if p)
+
+
+def _first_key(item: dict) -> tuple:
+    for n in ("id", "code", "nom", "titre", "libelle", "intitule"):
+        if isinstance(item.get(n), str | int):
+            return (n, item[n])
+    return ("#", hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest())
+
+
+def _indicator_key(item: dict) -> tuple:
+    return ("id", item["id"]) if item.get("id") else ("libelle", item.get("libelle"))
+
+
+_DEFAULT_LABEL = _text("nom", "titre", "intitule", "libelle", "code", "id")
+
+SPECS: dict[tuple[str, ...], ListSpec] = {
+    ("signataires",): ListSpec(
+        ("id",), lambda i, n: _no_article(i.get("nom") or "") or str(i.get("id"))
+    ),
+    ("orientations",): ListSpec(("id",), _text("titre", "id")),
+    ("priorites_transversales",): ListSpec(("id",), _text("titre", "id")),
+    ("investissements",): ListSpec(("id",), _text("intitule", "id")),
+    ("territoire", "qpv"): ListSpec(("code",), lambda i, n: n.quartier(i.get("code"))),
+    ("territoire", "communes"): ListSpec(("insee",), _text("nom", "insee")),
+    ("territoire", "territoires_vigilance"): ListSpec(("nom",), _text("nom"), False),
+    ("territoire", "strategies"): ListSpec(("nom",), _text("nom"), False),
+    ("diagnostic", "indicateurs"): ListSpec(("libelle",), _text("libelle"), False),
+    ("concertation", "formats"): ListSpec(
+        ("type", "date"),
+        lambda i, n: " · ".join(
+            p
+            for p in (
+                str(i.get("type") or ""),
+                format_value(i.get("date"), ("concertation", "formats", "*", "date"), n),
+            )
+            if p
+        ),
+        False,
+    ),
+    ("orientations", "*", "objectifs"): ListSpec(("libelle",), _text("libelle"), False),
+    ("quartiers",): ListSpec(("qpv",), lambda i, n: n.quartier(i.get("qpv"))),
+    ("quartiers", "*", "actions"): ListSpec(("libelle",), _text("libelle"), False),
+    ("investissements", "*", "plan_financement"): ListSpec(
+        ("financeur", "dispositif"),
+        lambda i, n: " · ".join(
+            p for p in (n.signatory(i.get("financeur")), str(i.get("dispositif") or "")) if p
+        ),
+    ),
+    ("engagements",): ListSpec(("signataire",), lambda i, n: n.signatory(i.get("signataire"))),
+    ("engagements", "*", "objectifs"): ListSpec(("libelle",), _text("libelle"), False),
+    ("financements", "lignes"): ListSpec(
+        ("annee", "financeur", "dispositif", "programme", "type", "orientation", "qpv"),
+        _line_label,
+    ),
+    ("financements", "totaux"): ListSpec(
+        ("libelle", "annee", "financeur", "type"),
+        _total_label,
+        False,
+    ),
+    ("gouvernance", "instances"): ListSpec(("nom",), _text("nom"), False),
+    ("gouvernance", "equipe_projet"): ListSpec(
+        ("fonction", "nom"),
+        lambda i, n: " · ".join(str(i[k]) for k in ("fonction", "nom") if i.get(k)),
+        False,
+    ),
+    ("participation", "conseils_citoyens"): ListSpec(
+        ("nom",),
+        lambda i, n: i.get("nom") or ", ".join(n.quartier(q) for q in i.get("qpv") or []),
+        False,
+    ),
+    ("participation", "autres_formats"): ListSpec(("nom",), _text("nom"), False),
+    ("evaluation", "indicateurs"): ListSpec(
+        ("id", "libelle"), _text("libelle", "id"), False, key_function=_indicator_key
+    ),
+    ("tfpb",): ListSpec(("bailleur",), lambda i, n: n.signatory(i.get("bailleur"))),
+    ("tfpb", "*", "patrimoine"): ListSpec(
+        ("qpv",), lambda i, n: n.quartier(i.get("qpv")), value="logements"
+    ),
+    ("tfpb", "*", "abattement_estime"): ListSpec(("annee",), _text("annee"), value="montant"),
+    ("tfpb", "*", "actions"): ListSpec(
+        ("axe", "libelle"),
+        _tfpb_action_label,
+        False,
+    ),
+    ("tfpb", "*", "actions", "*", "couts"): ListSpec(("annee",), _text("annee"), value="montant"),
+    ("annexes",): ListSpec(("titre",), _text("titre"), False),
+}
+DEFAULT_SPEC = ListSpec((), _DEFAULT_LABEL, False, key_function=_first_key)
+
+
+def _keyed(items: list, spec: ListSpec) -> list[tuple[tuple, Any]]:
+    """(identity, item) for each item; repeated identities get their occurrence number."""
+    seen: dict[tuple, int] = {}
+    out = []
+    for item in items:
+        base = spec.key(item) if isinstance(item, dict) else ("=", _hashable(item))
+        seen[base] = seen.get(base, 0) + 1
+        out.append((base + (seen[base],), item))
+    return out
+
+
+def _id(key: tuple) -> str:
+    """An item's identity as a path element: « 2025/etat/Cité éducative », « caf »."""
+    parts = [str(p) for p in key[:-1] if p is not None and p != ""]
+    text = "/".join(parts) or "?"
+    return text if key[-1] == 1 else f"{text}#{key[-1]}"
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+class _Differ:
+    def __init__(self, names: Names):
+        self.names = names
+        self.changes: list[Change] = []
+
+    def add(self, kind, path, labels, pattern, old=None, new=None) -> None:
+        if kind == CHANGED:
+            old_text = format_value(old, pattern, self.names)
+            new_text = format_value(new, pattern, self.names)
+            ops: tuple = ()
+            if (
+                isinstance(old, str)
+                and isinstance(new, str)
+                and old_text.startswith("«")
+                and (len(old) > LONG_TEXT or len(new) > LONG_TEXT or "\n" in old + new)
+            ):
+                ops = tuple(word_ops(old.strip(), new.strip()))
+            self.changes.append(
+                Change(
+                    tuple(path),
+                    tuple(labels),
+                    CHANGED,
+                    old_text,
+                    new_text,
+                    _delta(old, new, pattern),
+                    old,
+                    new,
+                    ops,
+                )
+            )
+            return
+        value = new if kind == ADDED else old
+        shown = _summary(value, pattern, self.names) if isinstance(value, dict) else ""
+        self.changes.append(
+            Change(
+                tuple(path),
+                tuple(labels),
+                kind,
+                shown if kind == REMOVED else "",
+                shown if kind == ADDED else "",
+                "",
+                old,
+                new,
+            )
+        )
+
+    def value(self, old, new, path, labels, pattern) -> None:
+        if old == new and type(old) is type(new):
+            return
+        if isinstance(old, dict) and isinstance(new, dict):
+            for key in _key_order(pattern, set(old) | set(new)):
+                sub = pattern + (key,)
+                label = _field_label(sub, key)
+                self.value(old.get(key), new.get(key), path + (key,), labels + (label,), sub)
+            return
+        if isinstance(old, list) and isinstance(new, list):
+            self.items(old, new, path, labels, pattern)
+            return
+        if old is None and isinstance(new, list):
+            self.items([], new, path, labels, pattern)
+            return
+        if new is None and isinstance(old, list):
+            self.items(old, [], path, labels, pattern)
+            return
+        if old is None and isinstance(new, dict):
+            self.value({}, new, path, labels, pattern)
+            return
+        if new is None and isinstance(old, dict):
+            self.value(old, {}, path, labels, pattern)
+            return
+        if _number(old) is not None and _number(new) is not None and _number(old) == _number(new):
+            return  # 1 and 1.0
+        self.add(CHANGED, path, labels, pattern, old, new)
+
+    def items(self, old: list, new: list, path, labels, pattern) -> None:
+        item_pattern = pattern + ("*",)
+        if not any(isinstance(v, dict) for v in old + new):
+            self.scalars(old, new, path, labels, item_pattern)
+            return
+        spec = SPECS.get(pattern, DEFAULT_SPEC)
+        old_keyed, new_keyed = _keyed(old, spec), _keyed(new, spec)
+        old_map, new_map = dict(old_keyed), dict(new_keyed)
+        partner = {k: k for k in new_map if k in old_map}  # new identity -> old identity
+        removed = [k for k, _ in old_keyed if k not in new_map]
+        added = [k for k, _ in new_keyed if k not in old_map]
+        if not spec.strict:  # a renamed item: same place in the tree, similar content
+            for key in added:
+                best, best_sim = None, 0.5
+                for candidate in removed:
+                    sim = similarity(
+                        _canonical(old_map[candidate]), _canonical(new_map[key]), best_sim
+                    )
+                    if sim > best_sim:
+                        best, best_sim = candidate, sim
+                if best is not None:
+                    partner[key] = best
+                    removed.remove(best)
+        label_of = self._labels(spec, new_keyed, [(k, old_map[k]) for k in removed])
+        for key, item in new_keyed:
+            where, named = path + (_id(key),), labels + (label_of[key],)
+            if key in partner:
+                self._item(old_map[partner[key]], item, where, named, item_pattern, spec)
+            else:
+                self.add(ADDED, where, named, item_pattern, new=item)
+        for key in removed:
+            self.add(
+                REMOVED,
+                path + (_id(key),),
+                labels + (label_of[key],),
+                item_pattern,
+                old=old_map[key],
+            )
+
+    def _item(self, old, new, path, labels, pattern, spec: ListSpec) -> None:
+        keys = set(old) | set(new) if isinstance(old, dict) and isinstance(new, dict) else None
+        if spec.value and keys is not None and keys <= set(spec.fields) | {spec.value}:
+            self.value(
+                old.get(spec.value), new.get(spec.value), path, labels, pattern + (spec.value,)
+            )
+            return
+        self.value(old, new, path, labels, pattern)
+
+    def _labels(self, spec: ListSpec, new_keyed, old_keyed) -> dict[tuple, str]:
+        """Item labels by identity, made unique within the list (« (2) » when repeated)."""
+        labels: dict[tuple, str] = {}
+        for key, item in new_keyed + old_keyed:
+            if key not in labels:
+                labels[key] = (spec.label(item, self.names) if isinstance(item, dict) else "") or (
+                    "élément"
+                )
+        counts: dict[str, int] = {}
+        for text in labels.values():
+            counts[text] = counts.get(text, 0) + 1
+        running: dict[str, int] = {}
+        for key, text in labels.items():
+            if counts[text] > 1:
+                running[text] = running.get(text, 0) + 1
+                labels[key] = f"{text} ({running[text]})"
+        return labels
+
+    def scalars(self, old: list, new: list, path, labels, pattern) -> None:
+        from collections import Counter
+
+        before, after = Counter(map(_hashable, old)), Counter(map(_hashable, new))
+        removed = [v for v in old if _take(before, after, v)]
+        before, after = Counter(map(_hashable, old)), Counter(map(_hashable, new))
+        added = [v for v in new if _take(after, before, v)]
+        node = _node(pattern)
+        texts = not (node and node.refs & {"code_qpv", "code_insee", "identifiant"})
+        for value in added:
+            match = None
+            if texts and isinstance(value, str):
+                best = 0.5
+                for candidate in removed:
+                    if isinstance(candidate, str):
+                        sim = similarity(candidate, value, best)
+                        if sim > best:
+                            match, best = candidate, sim
+            if match is not None:
+                removed.remove(match)
+                label = _short(format_value(value, pattern, self.names, quote=False), 50)
+                self.add(CHANGED, path, labels + (f"« {label} »",), pattern, match, value)
+                continue
+            shown = format_value(value, pattern, self.names)
+            self.add(ADDED, path, labels + (shown,), pattern, new=value)
+        for value in removed:
+            shown = format_value(value, pattern, self.names)
+            self.add(REMOVED, path, labels + (shown,), pattern, old=value)
+
+
+def _take(mine, other, value) -> bool:
+    """Consume one occurrence of `value`; True when `other` has none left to match it."""
+    key = _hashable(value)
+    if other.get(key, 0) > 0:
+        other[key] -= 1
+        return False
+    return True
+
+
+def diff_data(old: dict, new: dict, context: dict | None = None) -> list[Change]:
+    """The changes from `old` to `new` (two merged description trees).
+
+    `context`, the whole territory when only one of its files is compared, names the
+    signatories, orientations and QPV that the file refers to.
+    """
+    differ = _Differ(Names(context or {}, old, new))
+    old = old if isinstance(old, dict) else {}
+    new = new if isinstance(new, dict) else {}
+    differ.value(old, new, (), (), ())
+    return differ.changes
+
+
+# --------------------------------------------------------------------------- totals
+
+
+def totals(data: dict, names: Names | None = None) -> dict[str, Decimal]:
+    """Named totals of a description, in reading order."""
+    names = names or Names(data, data)
+    out: dict[str, Decimal] = {}
+
+    def add(label: str, value) -> None:
+        number = _number(value)
+        if number is not None:
+            out[label] = out.get(label, Decimal(0)) + number
+
+    financing = data.get("financements") if isinstance(data.get("financements"), dict) else {}
+    lines = _dicts(financing.get("lignes"))
+    type_labels = (_node(("financements", "lignes", "*", "type")) or _Node({}, frozenset())).schema
+    type_labels = type_labels.get("x-libelles", {})
+    if lines:
+        for line in lines:
+            add("Financements, total", line.get("montant"))
+        for line in sorted(lines, key=lambda x: str(x.get("annee"))):
+            add(f"Financements {line.get('annee')}", line.get("montant"))
+        for line in lines:
+            label = type_labels.get(line.get("type"), str(line.get("type")))
+            add(f"Financements, {label.lower()}", line.get("montant"))
+        for line in lines:
+            add(f"Financements, {names.signatory(line.get('financeur'))}", line.get("montant"))
+    for item in _dicts(data.get("investissements")):
+        add("Investissements, coût total", item.get("cout_total"))
+    for convention in _dicts(data.get("tfpb")):
+        who = names.signatory(convention.get("bailleur"))
+        for row in _dicts(convention.get("abattement_estime")):
+            add(f"TFPB, abattement estimé, {who}", row.get("montant"))
+        for action in _dicts(convention.get("actions")):
+            for row in _dicts(action.get("couts")):
+                add(f"TFPB, actions valorisées, {who}", row.get("montant"))
+    territory = data.get("territoire") if isinstance(data.get("territoire"), dict) else {}
+    for qpv in _dicts(territory.get("qpv")):
+        add("Population des QPV", qpv.get("population"))
+    return out
+
+
+def _format_total(label: str, value: Decimal) -> str:
+    return formatting.nombre(value) if label.startswith("Population") else formatting.montant(value)
+
+
+def diff_totals(old: dict, new: dict, context: dict | None = None) -> list[TotalChange]:
+    names = Names(context or {}, old, new)
+    before, after = totals(old, names), totals(new, names)
+    labels = list(after) + [k for k in before if k not in after]
+    out = []
+    for label in labels:
+        a, b = before.get(label, Decimal(0)), after.get(label, Decimal(0))
+        if a == b:
+            continue
+        diff = b - a
+        delta = ("+" if diff > 0 else "") + _format_total(label, diff)
+        out.append(
+            TotalChange(label, _format_total(label, a), _format_total(label, b), delta, a, b)
+        )
+    return out
+
+
+def compare(old: dict, new: dict, context: dict | None = None) -> Comparison:
+    return Comparison(diff_data(old, new, context), diff_totals(old, new, context))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class DescriptionError(Exception):
+    """A description that cannot be read for a comparison (French message)."""
+
+
+def item_section(path: Path) -> str | None:
+    """For a file of engagements/, tfpb/ or quartiers/ in a territory: its list's key."""
+    from generator.load import ITEM_FOLDERS, is_territory
+
+    folder = path.parent.name
+    if path.is_file() and folder in ITEM_FOLDERS and is_territory(path.parent.parent):
+        return ITEM_FOLDERS[folder]
+    return None
+
+
+def territory_of(path: Path) -> Path | None:
+    """The territory folder a description file belongs to, if any."""
+    from generator.load import is_territory
+
+    if not path.is_file():
+        return None
+    for folder in (path.parent, path.parent.parent):
+        if is_territory(folder):
+            return folder
+    return None
+
+
+def load_data(path: Path, section: str | None = None) -> dict:
+    """The merged data of a territory folder or of one description file.
+
+    `section` says that the file holds one item of that list (engagements, tfpb, quartiers);
+    by default it is found from the file's folder (see `item_section`).
+    """
+    from generator.load import Description, is_territory, load_territory, parse_file
+
+    if not path.exists():
+        raise DescriptionError(f"chemin introuvable : {path}")
+    if path.is_dir():
+        if not is_territory(path):
+            children = [c.name for c in sorted(path.iterdir()) if c.is_dir() and is_territory(c)]
+            if children:
+                raise DescriptionError(
+                    f"{path} contient plusieurs territoires ({', '.join(children)}) : "
+                    "comparez-les un par un, par exemple " + str(path / children[0])
+                )
+            raise DescriptionError(f"{path} ne contient aucun fichier de description (.yaml)")
+        desc = load_territory(path)
+    else:
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            raise DescriptionError(f"{path} n'est pas un fichier de description (.yaml)")
+        section = section or item_section(path)
+        if section:
+            desc = Description(root=path.parent, files=[str(path)])
+            ok, value = parse_file(path, desc)
+            if ok:
+                desc.data = {section: [value]}
+            else:
+                desc.unreadable.append(str(path))
+        else:
+            desc = load_territory(path.parent, files=[path])
+    if desc.unreadable:
+        errors = [p.format() for p in desc.problems if p.is_error][:10]
+        raise DescriptionError(
+            "description illisible : la comparaison serait fausse. Corrigez d'abord :\n"
+            + "\n".join(errors or desc.unreadable)
+        )
+    return desc.data
+
+
+def canonical_json(data: dict) -> str:
+    """The form in which a description is embedded in a generated document."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+__all__ = [
+    "ADDED",
+    "CHANGED",
+    "EQUAL",
+    "REMOVED",
+    "Change",
+    "Comparison",
+    "DescriptionError",
+    "TotalChange",
+    "canonical_json",
+    "compare",
+    "diff_data",
+    "diff_totals",
+    "format_value",
+    "item_section",
+    "territory_of",
+    "load_data",
+    "totals",
+]

@@ -1,0 +1,439 @@
+"""The pdf step: Word documents to PDF with LibreOffice, then each territory's signature package.
+
+Conversion (`convert_to_pdf`):
+- one `soffice --convert-to pdf` call converts every document of the batch, all territories
+  together: LibreOffice starts once (its start-up costs more than converting a contract);
+- a private, temporary user profile (`-env:UserInstallation`): the conversion works while the
+  user has LibreOffice open (otherwise the job would be handed to the running instance), and
+  the export uses LibreOffice's default settings, whatever the user changed in theirs;
+- the page numbers of the table of contents are PAGEREF fields (see docx_post.build_toc):
+  LibreOffice computes them, like the other fields, when it lays the document out for export;
+- a timeout: on expiry the whole process group is killed (soffice is a launcher that starts
+  soffice.bin) and nothing from the batch is used;
+- the inputs are copied under short numbered names into the temporary folder: documents of
+  different territories share names (contrat-de-ville.docx) and --outdir would mix them up.
+
+Packages (`make_packages`): build the Word documents as `cdv build` does, plan each territory's
+package (package.plan_territory: external annexes are checked before anything is converted),
+convert what is not up to date in one batch, assemble (package.py) and write atomically. A
+territory with any problem gets no new file at all.
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Environment variable naming the LibreOffice program, when it is not found on its own.
+SOFFICE_ENV = "CDV_SOFFICE"
+# Seconds allowed for a batch: a fixed part (start-up, profile creation) and a part per document.
+TIMEOUT_BASE = 60.0
+TIMEOUT_PER_DOCUMENT = 20.0
+# Statuses of a territory
+WRITTEN, UP_TO_DATE, FAILED, NOT_BUILT = "écrit", "à jour", "échec", "non construit"
+# Keep the command line well under Windows' limit (32,767 characters).
+MAX_COMMAND_CHARS = 24_000
+
+INSTALL_HINT = (
+    "LibreOffice est nécessaire pour produire les PDF, et il est introuvable sur cet ordinateur. "
+    "Installez-le : sous Debian ou Ubuntu, « sudo apt-get install libreoffice-writer-nogui » ; "
+    "sous Windows ou macOS, téléchargez-le sur https://fr.libreoffice.org/download/ . "
+    f"S'il est installé dans un dossier inhabituel, indiquez le programme soffice dans la "
+    f"variable d'environnement {SOFFICE_ENV} (exemple : "
+    f"{SOFFICE_ENV}=/opt/libreoffice/program/soffice)."
+)
+
+
+class ConversionError(Exception):
+    """The conversion could not run or did not finish (French message)."""
+
+
+class LibreOfficeMissing(ConversionError):
+    """No LibreOffice program was found."""
+
+
+@dataclass
+class ConversionResult:
+    """PDF bytes of each converted document, and why the others failed."""
+
+    pdfs: dict[Path, bytes] = field(default_factory=dict)
+    failures: dict[Path, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    processes: int = 0
+
+
+def _usual_places() -> list[str]:
+    if sys.platform == "win32":
+        roots = [os.environ.get(v) for v in ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432")]
+        return [
+            str(Path(root) / name / "program" / "soffice.exe")
+            for root in dict.fromkeys(r for r in roots if r)
+            for name in ("LibreOffice", "LibreOffice 7", "LibreOffice 24", "LibreOffice 25")
+        ]
+    places = [
+        "/usr/bin/soffice",
+        "/usr/bin/libreoffice",
+        "/usr/local/bin/soffice",
+        "/usr/lib/libreoffice/program/soffice",
+        "/usr/lib64/libreoffice/program/soffice",
+        "/snap/bin/libreoffice",
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    ]
+    # official Linux packages install into /opt/libreofficeX.Y: newest first
+    places += sorted(glob.glob("/opt/libreoffice*/program/soffice"), reverse=True)
+    return places
+
+
+def find_soffice() -> Path | None:
+    """The LibreOffice program: $CDV_SOFFICE, then the PATH, then the usual install folders."""
+    explicit = os.environ.get(SOFFICE_ENV)
+    if explicit is not None:
+        path = Path(explicit)
+        return path if path.is_file() and os.access(path, os.X_OK) else None
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    for place in _usual_places():
+        if Path(place).is_file() and os.access(place, os.X_OK):
+            return Path(place)
+    return None
+
+
+def require_soffice() -> Path:
+    soffice = find_soffice()
+    if soffice is None:
+        explicit = os.environ.get(SOFFICE_ENV)
+        if explicit is not None:
+            raise LibreOfficeMissing(
+                f"{SOFFICE_ENV}={explicit} ne désigne pas un programme exécutable. " + INSTALL_HINT
+            )
+        raise LibreOfficeMissing(INSTALL_HINT)
+    if sys.platform == "win32" and soffice.suffix.lower() == ".exe":
+        # soffice.com is the console variant: it waits for the conversion and shows messages
+        console = soffice.with_suffix(".com")
+        if console.is_file():
+            return console
+    return soffice
+
+
+def default_timeout(count: int) -> float:
+    return TIMEOUT_BASE + TIMEOUT_PER_DOCUMENT * count
+
+
+def _batches(names: list[str]) -> list[list[str]]:
+    """Split the file names so that no command line gets too long (in practice: one batch)."""
+    batches: list[list[str]] = [[]]
+    length = 0
+    for name in names:
+        if batches[-1] and length + len(name) + 1 > MAX_COMMAND_CHARS:
+            batches.append([])
+            length = 0
+        batches[-1].append(name)
+        length += len(name) + 1
+    return batches
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """Kill LibreOffice and every process it started."""
+    try:
+        if sys.platform == "win32":
+            subprocess.run(
+                ["taskkill", "/F", "/T", "/PID", str(process.pid)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+        else:
+            os.killpg(process.pid, signal.SIGKILL)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        process.kill()
+    except OSError:
+        pass
+    try:
+        process.communicate(timeout=10)
+    except (subprocess.TimeoutExpired, ValueError, OSError):
+        pass
+
+
+def _run(command: list[str], cwd: Path, timeout: float) -> tuple[int, str]:
+    """Run LibreOffice in its own process group; return (exit status, its messages)."""
+    options: dict = {}
+    if sys.platform == "win32":
+        options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        options["start_new_session"] = True
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        **options,
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise
+    except BaseException:  # Ctrl+C: leave no LibreOffice behind
+        _kill_group(process)
+        raise
+    if sys.platform != "win32":
+        try:  # a helper left running by LibreOffice after a crash of soffice.bin
+            os.killpg(process.pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return process.returncode, output.decode("utf-8", errors="replace")
+
+
+def _messages(output: str) -> str:
+    """LibreOffice's own error lines (without its chatter about Java)."""
+    lines = [
+        line.strip()
+        for line in output.splitlines()
+        if line.strip() and not line.startswith("convert ") and "javaldx" not in line
+    ]
+    return " ; ".join(lines[-5:])
+
+
+def convert_to_pdf(
+    documents: list[Path],
+    *,
+    timeout: float | None = None,
+    soffice: Path | None = None,
+) -> ConversionResult:
+    """Convert documents (.docx) to PDF in one LibreOffice process.
+
+    Raises LibreOfficeMissing without LibreOffice, ConversionError when LibreOffice cannot start,
+    fails as a whole or exceeds `timeout` seconds (then nothing is returned). A document that
+    LibreOffice cannot read goes to `failures`, with the reason, and the others are returned.
+    """
+    result = ConversionResult()
+    if not documents:
+        return result
+    soffice = soffice or require_soffice()
+    timeout = default_timeout(len(documents)) if timeout is None else timeout
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="cdv-pdf-") as tmp:
+        tmp_path = Path(tmp)
+        inputs, outdir, profile = tmp_path / "entree", tmp_path / "sortie", tmp_path / "profil"
+        inputs.mkdir()
+        outdir.mkdir()
+        names: dict[str, Path] = {}
+        for number, document in enumerate(documents, start=1):
+            name = f"{number:04d}{document.suffix.lower() or '.docx'}"
+            try:
+                shutil.copyfile(document, inputs / name)
+            except OSError as exc:
+                result.failures[document] = f"fichier illisible ({exc.strerror or exc})"
+                continue
+            names[name] = document
+        deadline = start + timeout
+        for batch in _batches(list(names)):
+            command = [
+                str(soffice),
+                f"-env:UserInstallation={profile.resolve().as_uri()}",
+                "--headless",
+                "--invisible",
+                "--nologo",
+                "--nodefault",
+                "--nolockcheck",
+                "--norestore",
+                "--convert-to",
+                "pdf:writer_pdf_Export",
+                "--outdir",
+                str(outdir.resolve()),
+                *batch,
+            ]
+            remaining = max(deadline - time.perf_counter(), 1.0)
+            try:
+                status, output = _run(command, inputs, remaining)
+            except subprocess.TimeoutExpired as exc:
+                raise ConversionError(
+                    f"LibreOffice n'a pas terminé la conversion en {timeout:.0f} s "
+                    f"({len(documents)} document(s)) : il a été arrêté et aucun PDF n'a été "
+                    "produit. Un document est peut-être trop lourd ou bloque LibreOffice ; "
+                    "augmentez le délai avec --delai ou convertissez moins de territoires "
+                    "à la fois."
+                ) from exc
+            except OSError as exc:
+                raise ConversionError(
+                    f"impossible de lancer LibreOffice ({soffice}) : {exc.strerror or exc}. "
+                    + INSTALL_HINT
+                ) from exc
+            result.processes += 1
+            said = _messages(output)
+            for name in batch:
+                document = names[name]
+                pdf = outdir / (Path(name).stem + ".pdf")
+                data = pdf.read_bytes() if pdf.is_file() else b""
+                if data.startswith(b"%PDF-"):
+                    result.pdfs[document] = data
+                    continue
+                reason = "LibreOffice n'a pas pu le lire ou le convertir (document abîmé ?)"
+                if status != 0:
+                    reason = f"LibreOffice s'est arrêté en erreur (code {status})"
+                result.failures[document] = reason + (f" — {said}" if said else "")
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+# --- every territory -----------------------------------------------------------------------------
+
+
+@dataclass
+class PackageResult:
+    territory: str
+    status: str
+    message: str = ""
+    files: dict[str, int] = field(default_factory=dict)  # name -> pages
+    notes: list[str] = field(default_factory=list)
+    build: object = None  # the BuildResult of the territory
+    annexes: int = 0  # annexes in the package (attached)
+
+
+@dataclass
+class PackagesReport:
+    results: list[PackageResult]
+    build_seconds: float = 0.0
+    conversion_seconds: float = 0.0
+    assembly_seconds: float = 0.0
+    documents: int = 0
+    processes: int = 0
+
+
+def make_packages(
+    roots: list[Path],
+    output: Path,
+    templates,
+    *,
+    jobs: int = 1,
+    draft: bool = False,
+    force: bool = False,
+    timeout: float | None = None,
+    on_build=None,
+    progress=None,
+) -> PackagesReport:
+    """Build the Word documents (as `cdv build`), convert them in one LibreOffice process and
+    write each territory's PDFs in `output/<territoire>/`.
+
+    A territory whose documents cannot all be converted or assembled gets no file at all; the
+    others are written. Raises ConversionError when LibreOffice is missing, fails as a whole or
+    exceeds its time: then no PDF is written. `on_build` gets each BuildResult, `progress` a
+    French line before the conversion.
+    """
+    from pypdf import PdfReader
+
+    from generator.build import BUILT, PROTECTED, build_many, read_manifest
+    from generator.build import UP_TO_DATE as BUILD_UP_TO_DATE
+    from generator.package import (
+        PackageError,
+        TerritoryPlan,
+        assemble_territory,
+        is_up_to_date,
+        plan_territory,
+        recorded_digest,
+    )
+    from generator.write import atomic_write
+
+    report = PackagesReport([])
+    start = time.perf_counter()
+    builds = build_many(roots, output, templates, jobs=jobs, draft=draft, on_result=on_build)
+    report.build_seconds = time.perf_counter() - start
+    pending: list[tuple[PackageResult, TerritoryPlan]] = []
+    for build in builds:
+        result = PackageResult(build.territory, NOT_BUILT, build=build)
+        report.results.append(result)
+        if build.status not in (BUILT, BUILD_UP_TO_DATE):
+            result.status = NOT_BUILT if build.status != "échec" else FAILED
+            result.message = build.message or "les documents Word n'ont pas été produits"
+            continue
+        folder = output / build.root.name
+        result.notes = [
+            f"{d.name} a été modifié à la main : c'est cette version qui est mise en PDF"
+            for d in build.documents
+            if d.status == PROTECTED
+        ]
+        try:
+            plan = plan_territory(
+                build.root, folder, templates, draft=bool(read_manifest(folder).get("brouillon"))
+            )
+        except PackageError as exc:
+            result.status, result.message = FAILED, str(exc)
+            continue
+        except Exception as exc:  # a bug must not stop the other territories
+            result.status, result.message = FAILED, _internal(exc)
+            continue
+        if not force and is_up_to_date(plan):
+            result.status = UP_TO_DATE
+            result.files = {n: _page_count(folder / n) for n in plan.outputs()}
+            result.annexes = sum(1 for p in plan.annexes if p.docx or p.part.pdf)
+            continue
+        pending.append((result, plan))
+    documents = [doc for _, plan in pending for doc in plan.documents]
+    report.documents = len(documents)
+    if documents and progress:
+        progress(
+            f"Conversion en PDF de {len(documents)} document(s) Word avec LibreOffice "
+            f"({len(pending)} territoire(s))…"
+        )
+    conversion = convert_to_pdf(documents, timeout=timeout) if documents else None
+    if conversion is not None:
+        report.conversion_seconds = conversion.seconds
+        report.processes = conversion.processes
+    start = time.perf_counter()
+    for result, plan in pending:
+        failed = [d for d in plan.documents if conversion and d in conversion.failures]
+        if failed:
+            result.status = FAILED
+            result.message = " ; ".join(
+                f"conversion de {d.name} impossible : {conversion.failures[d]}" for d in failed
+            )
+            continue
+        try:
+            files = assemble_territory(plan, conversion.pdfs if conversion else {})
+        except PackageError as exc:
+            result.status, result.message = FAILED, str(exc)
+            continue
+        except Exception as exc:  # a bug must not stop the other territories
+            result.status, result.message = FAILED, _internal(exc)
+            continue
+        for name, data in files.items():  # every file is complete before the first is written
+            atomic_write(plan.folder / name, data)
+            result.files[name] = len(PdfReader(io.BytesIO(data)).pages)
+        for stale in sorted(plan.folder.glob("*.pdf")):
+            if stale.name not in files and recorded_digest(stale):
+                stale.unlink()
+                result.notes.append(f"{stale.name} supprimé : ce document n'est plus produit")
+        result.status = WRITTEN
+        result.annexes = sum(1 for p in plan.annexes if p.docx or p.part.pdf)
+    report.assembly_seconds = time.perf_counter() - start
+    return report
+
+
+def _internal(exc: Exception) -> str:
+    return (
+        f"erreur interne ({type(exc).__name__} : {exc}) : signalez-la aux mainteneurs "
+        "avec la description du territoire"
+    )
+
+
+def _page_count(path: Path) -> int:
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(str(path)).pages)
+    except Exception:
+        return 0

@@ -1,0 +1,1774 @@
+"""Check Word templates before they meet 39 territories: `cdv templates check`.
+
+IREV maintains the templates in Word. Everything that would otherwise surface as a cryptic
+Jinja error at build time, or as a silently empty or merged paragraph, is reported here, in
+French, all at once, and located in Word terms (the part's heading, the paragraph, the table,
+row and cell, the text around):
+
+- tags broken by Word: braces separated by text (`{ {`), a tag cut over two paragraphs, a tag
+  docxtpl cannot re-join (tracked changes, fields inside it), Word typography inside a tag;
+  a tag split into runs of different formatting is a warning (docxtpl re-joins it, but the
+  value takes the formatting of its first piece);
+- Jinja syntax errors, tag by tag; blocks never closed, closed twice or crossed;
+- docxtpl's structure: a `{% for %}` whose end lies in another cell or row (`{%tr for %}` is
+  needed), a block over several paragraphs without `{%p %}`, a `{%p %}` that shares its
+  paragraph with text (which docxtpl would delete), `{%tr %}` outside a table…;
+- variables, fields and filters that do not exist, checked against the context the templates
+  really get (see `generator.template_vars`), including fields of loop variables;
+- fields of the description that no template of the set shows (warnings);
+- a template changed without a new version of the set (`versions.lock`).
+
+How locations are found: the tags are first read in Word's own view (the text of each
+paragraph, run by run), then docxtpl's `patch_xml` turns the XML into the Jinja source it
+will really render. The two sequences of tags are aligned, and the Jinja source is rebuilt
+with one tag per line, so that the line number of any Jinja node or error gives its tag, and
+the tag its paragraph.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from jinja2 import nodes
+from jinja2.exceptions import TemplateSyntaxError
+
+from generator.problems import AVERTISSEMENT, ERREUR
+from generator.template_vars import (
+    ANY_KEY,
+    FORBIDDEN_FILTERS,
+    ITEM,
+    CtxPath,
+    context_for,
+    dependencies,
+    is_map,
+    norm_key,
+    path_text,
+    schema_fields,
+)
+
+LOCK_FILE = "versions.lock"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a Word document, as its maintainer would look for it."""
+
+    part: str = "corps du document"
+    heading: str = ""
+    paragraph: int = 0  # paragraph number outside tables, from 1
+    table: int = 0  # table number, from 1
+    row: int = 0
+    cell: int = 0
+    text: str = ""
+
+    def describe(self) -> str:
+        bits = []
+        if self.part != "corps du document":
+            bits.append(self.part)
+        if self.heading:
+            bits.append(f"sous le titre « {_short(self.heading, 50)} »")
+        if self.table:
+            bits.append(f"tableau {self.table}, ligne {self.row}, colonne {self.cell}")
+        elif self.paragraph:
+            bits.append(f"paragraphe {self.paragraph}")
+        where = ", ".join(bits) or "document"
+        if self.text.strip():
+            where += f" : « {_short(self.text.strip(), 60)} »"
+        return where
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    """One problem of a template, phrased for its maintainer."""
+
+    severity: str
+    file: str
+    message: str
+    where: Where | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERREUR
+
+    def format(self) -> str:
+        head = f"{self.file}: {self.severity}: {self.message}"
+        return head + (f"\n    à : {self.where.describe()}" if self.where else "")
+
+    def as_dict(self) -> dict:
+        return {
+            "fichier": self.file,
+            "gravite": self.severity,
+            "message": self.message,
+            "emplacement": self.where.describe() if self.where else "",
+        }
+
+
+@dataclass
+class CheckResult:
+    """The check of one template set (or of one territory's local templates)."""
+
+    folder: Path
+    label: str
+    problems: list[TemplateProblem] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    lock_written: Path | None = None
+
+    @property
+    def errors(self) -> list[TemplateProblem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[TemplateProblem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def _short(text: str, size: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+# --------------------------------------------------------------------------- Word's view
+
+_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_PREFIX_RE = re.compile(r"^(\{\{|\{%|\{#)(p|tr|tc|r)([ \u00a0])")
+_DOCXTPL_ONLY = {"vm", "hm", "colspan", "cellbg"}
+_IGNORED_RPR = {"lang", "noProof", "rtl", "cs", "specVanish", "webHidden"}
+
+
+@dataclass
+class Para:
+    """A paragraph (w:p) of a part, in document order."""
+
+    index: int
+    element: object
+    text: str
+    run_of_char: list[int]
+    runs: list
+    where: Where
+    row_key: object = None  # identity of its table row (None outside tables)
+    cell_key: object = None
+    table_key: object = None
+
+
+@dataclass
+class WordTag:
+    """A tag as the maintainer sees it in Word."""
+
+    para: Para
+    start: int
+    raw: str
+    delim: str  # {{ {% {#
+    prefix: str  # "", p, tr, tc, r
+    body: str  # without delimiters, prefix and whitespace control
+    keyword: str  # first word of a {% %} tag
+
+    @property
+    def where(self) -> Where:
+        return self.para.where
+
+
+def _style_info(styles_root) -> dict[str, tuple[str, bool]]:
+    """Style id -> (name, is a heading): a heading has an outline level or a heading name."""
+    if styles_root is None:
+        return {}
+    by_id = {s.get(_w("styleId")): s for s in styles_root.iter(_w("style"))}
+    info = {}
+    for sid, style in by_id.items():
+        name_el = style.find(_w("name"))
+        name = name_el.get(_w("val")) if name_el is not None else sid
+        heading, seen, node = False, set(), style
+        while node is not None and node.get(_w("styleId")) not in seen:
+            seen.add(node.get(_w("styleId")))
+            if node.find(f"{_w('pPr')}/{_w('outlineLvl')}") is not None:
+                level = node.find(f"{_w('pPr')}/{_w('outlineLvl')}").get(_w("val"))
+                heading = level is not None and level.isdigit() and int(level) < 9
+                break
+            based = node.find(_w("basedOn"))
+            node = by_id.get(based.get(_w("val"))) if based is not None else None
+        lowered = (name or "").lower()
+        heading = heading or lowered.startswith(("heading", "titre", "title"))
+        info[sid] = (name, heading)
+    return info
+
+
+def _owner(element, tag: str):
+    node = element.getparent()
+    while node is not None and node.tag != tag:
+        node = node.getparent()
+    return node
+
+
+def _paragraph_runs(p) -> tuple[str, list[int], list]:
+    """Text of a paragraph (w:t only: what docxtpl sees in tags) and run of each character."""
+    text, owners, runs = [], [], []
+    for t in p.iter(_w("t")):
+        if _owner(t, _w("p")) is not p:
+            continue  # a text box inside the paragraph has its own paragraphs
+        run = t.getparent()
+        if not runs or runs[-1] is not run:
+            runs.append(run)
+        value = t.text or ""
+        text.append(value)
+        owners.extend([len(runs) - 1] * len(value))
+    return "".join(text), owners, runs
+
+
+def read_paragraphs(root, part: str, styles: dict[str, tuple[str, bool]]) -> list[Para]:
+    """Every paragraph of a part with its place: heading above it, paragraph or table cell."""
+    paras: list[Para] = []
+    tables: dict[int, int] = {}
+    heading = ""
+    number = 0
+    for index, p in enumerate(root.iter(_w("p"))):
+        text, owners, runs = _paragraph_runs(p)
+        cell = _owner(p, _w("tc"))
+        style_el = p.find(f"{_w('pPr')}/{_w('pStyle')}")
+        style = style_el.get(_w("val")) if style_el is not None else ""
+        outline = p.find(f"{_w('pPr')}/{_w('outlineLvl')}")
+        if cell is None:
+            number += 1
+            where = Where(part=part, heading=heading, paragraph=number, text=text)
+            para = Para(index, p, text, owners, runs, where)
+            is_heading = styles.get(style, ("", False))[1] or outline is not None
+            if is_heading and text.strip():
+                heading = text.strip()
+        else:
+            row = cell.getparent()
+            table = row.getparent()
+            if id(table) not in tables:
+                tables[id(table)] = len(tables) + 1
+            rows = [r for r in table if r.tag == _w("tr")]
+            cells = [c for c in row if c.tag == _w("tc")]
+            where = Where(
+                part=part,
+                heading=heading,
+                table=tables[id(table)],
+                row=rows.index(row) + 1,
+                cell=cells.index(cell) + 1,
+                text=text,
+            )
+            para = Para(index, p, text, owners, runs, where, row, cell, table)
+        paras.append(para)
+    return paras
+
+
+def _rpr_signature(run) -> str:
+    from lxml import etree
+
+    rpr = run.find(_w("rPr"))
+    if rpr is None:
+        return ""
+    kept = [
+        etree.tostring(child, method="c14n").decode()
+        for child in rpr
+        if etree.QName(child).localname not in _IGNORED_RPR
+    ]
+    return "".join(sorted(kept))
+
+
+def word_tags(paras: list[Para]) -> tuple[list[WordTag], list[tuple[Para, str]]]:
+    """The tags of each paragraph, and the paragraphs' leftover delimiters (broken tags)."""
+    tags: list[WordTag] = []
+    leftovers: list[tuple[Para, str]] = []
+    for para in paras:
+        text = para.text
+        if not any(c in text for c in "{}"):
+            continue
+        rest = text
+        for match in _TAG_RE.finditer(text):
+            raw = match.group(0)
+            delim = raw[:2]
+            prefix = ""
+            pm = _PREFIX_RE.match(raw)
+            inner = raw[2:-2]
+            if pm:
+                prefix = pm.group(2)
+                inner = raw[len(pm.group(0)) : -2]
+            body = inner.strip().strip("-+").strip()
+            keyword = body.split(None, 1)[0] if delim == "{%" and body else ""
+            tags.append(WordTag(para, match.start(), raw, delim, prefix, body, keyword))
+            rest = rest.replace(raw, " " * len(raw), 1)
+        if any(d in rest for d in ("{{", "{%", "{#", "}}", "%}", "#}", "{", "}")):
+            leftovers.append((para, rest))
+    return tags, leftovers
+
+
+# --------------------------------------------------------------------------- docxtpl's view
+
+
+def _patch(xml: str) -> str:
+    from docxtpl import DocxTemplate
+
+    return DocxTemplate.patch_xml(None, xml)  # patch_xml only uses its argument
+
+
+def _norm(text: str) -> str:
+    """A tag's content for alignment: no delimiters, prefix, spaces or typographic quotes."""
+    text = html.unescape(text)
+    pm = _PREFIX_RE.match(text)
+    inner = text[len(pm.group(0)) :] if pm else text[2:]
+    inner = inner[:-2]
+    for a, b in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'")):
+        inner = inner.replace(a, b)
+    return re.sub(r"[\s\u00a0+-]", "", inner)
+
+
+@dataclass
+class JTag:
+    """A tag of the Jinja source docxtpl renders, tied to its Word tag when there is one."""
+
+    raw: str
+    word: WordTag | None
+    where: Where | None
+
+
+def _align(word: list[WordTag], patched: list[str]) -> list[WordTag | None]:
+    a = [_norm(t.raw) for t in word]
+    b = [_norm(t) for t in patched]
+    out: list[WordTag | None] = [None] * len(patched)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            out[block.b + k] = word[block.a + k]
+    return out
+
+
+# --------------------------------------------------------------------------- Jinja messages
+
+_SYNTAX_FR = [
+    (r"unexpected char '(.)'", "caractère « {0} » inattendu"),
+    (r"unexpected '(.*)'", "« {0} » inattendu"),
+    (
+        r"expected token 'end of print statement', got '(.*)'",
+        "fin de balise attendue, trouvé « {0} »",
+    ),
+    (
+        r"expected token 'end of statement block', got '(.*)'",
+        "fin de balise attendue, trouvé « {0} »",
+    ),
+    (r"expected token 'in', got '(.*)'", "« in » attendu dans la boucle, trouvé « {0} »"),
+    (r"expected token '(.*)', got '(.*)'", "« {0} » attendu, trouvé « {1} »"),
+    (r"Encountered unknown tag '(.*?)'", "mot-clé inconnu « {0} »"),
+    (r"unexpected end of template", "balise incomplète"),
+    (r"[Uu]nexpected end of template", "balise incomplète"),
+    (r"expected an expression, got '(.*)'", "expression attendue, trouvé « {0} »"),
+    (r"tag name expected", "mot-clé attendu après {{%"),
+    (r"missing end of comment tag", "commentaire {{# non fermé"),
+]
+_WORD_TYPO = {
+    "«": "des guillemets français « » (écrivez des guillemets droits \" ou ')",
+    "»": "des guillemets français « » (écrivez des guillemets droits \" ou ')",
+    "…": "des points de suspension … (Word a remplacé trois points)",
+    "–": "un tiret – (Word a remplacé un signe moins)",
+    "—": "un tiret — (Word a remplacé un signe moins)",
+}
+
+
+def _syntax_message(exc: TemplateSyntaxError, raw: str) -> str:
+    message = exc.message or ""
+    text = None
+    for pattern, french in _SYNTAX_FR:
+        found = re.search(pattern, message)
+        if found:
+            text = french.format(*found.groups())
+            break
+    text = text or f"erreur de syntaxe ({message})"
+    hints = [hint for char, hint in _WORD_TYPO.items() if char in raw]
+    if hints:
+        text += " ; la balise contient " + hints[0]
+    return f"erreur de syntaxe dans la balise « {_short(raw, 80)} » : {text}"
+
+
+_OPENERS = {
+    "for": "endfor",
+    "if": "endif",
+    "with": "endwith",
+    "macro": "endmacro",
+    "call": "endcall",
+    "filter": "endfilter",
+    "autoescape": "endautoescape",
+    "raw": "endraw",
+}
+_MIDDLES = {"elif": ("if",), "else": ("if", "for")}
+_NOT_IN_WORD = {"include", "extends", "import", "from", "block", "endblock"}
+
+
+def _body_keyword(raw: str) -> tuple[str, str]:
+    """A tag's content (no delimiters, whitespace control or docxtpl prefix) and first word."""
+    body = raw[2:-2].strip().strip("-+").strip()
+    words = body.split(None, 1)
+    if len(words) == 2 and words[0] in ("p", "tr", "tc", "r"):  # a prefix docxtpl left
+        body = words[1]
+        words = body.split(None, 1)
+    return body, (words[0] if words else "")
+
+
+def _is_block_set(body: str) -> bool:
+    return body.split(None, 1)[0] == "set" and "=" not in body
+
+
+def _tag_syntax(env, tag: JTag) -> str | None:
+    """The syntax error of one tag alone (None if it parses)."""
+    raw = tag.raw
+    if raw.startswith("{#"):
+        return None
+    body, keyword = _body_keyword(raw)
+    first = raw[2:-2].strip().strip("-+").split(None, 1)
+    if first and first[0] in ("p", "tr", "tc", "r") and raw.startswith("{%"):
+        return (
+            f"balise « {_short(raw, 60)} » que docxtpl n'a pas pu traiter : {{%{first[0]} … %}} "
+            "doit être suivi d'une espace ordinaire, et se placer là où sa forme le permet"
+        )
+    if raw.startswith("{{"):
+        source = raw
+    elif keyword in _OPENERS:
+        source = raw + "{% " + _OPENERS[keyword] + " %}"
+    elif keyword == "set" and _is_block_set(body):
+        source = raw + "{% endset %}"
+    elif keyword in _MIDDLES:
+        opener = "{% for x in y %}" if keyword == "else" else "{% if x %}"
+        source = opener + raw + "{% end" + ("for" if keyword == "else" else "if") + " %}"
+    elif keyword.startswith("end") or keyword in _DOCXTPL_ONLY:
+        return None
+    else:
+        source = raw
+    try:
+        env.parse(source)
+    except TemplateSyntaxError as exc:
+        return _syntax_message(exc, raw)
+    return None
+
+
+# --------------------------------------------------------------------------- abstract values
+
+
+class Val:
+    """What an expression may be: the sample values it can take and its context path.
+
+    `values` are real values of the sample context (several for the elements of a list);
+    `path` is the normalised context path, or None for values that are not in the context
+    (literals, results of most filters): those are not checked further.
+    """
+
+    __slots__ = ("values", "path", "chain", "label", "method")
+
+    def __init__(self, values, path, chain=(), label="", method=None):
+        self.values = tuple(values)
+        self.path = path
+        self.chain = chain  # ids of the objects met on the way, to cut the context's cycles
+        self.label = label  # how the template wrote it: « q », « territoire.qpv »
+        self.method = method  # (base Val, name) for dict methods
+
+    @property
+    def known(self) -> list:
+        return [v for v in self.values if v is not None]
+
+
+ANY = Val((), None)
+
+
+def _kind_fr(values) -> str:
+    from decimal import Decimal
+
+    sample = values[0]
+    if isinstance(sample, bool):
+        return "une valeur oui/non"
+    if isinstance(sample, str):
+        return "un texte"
+    if isinstance(sample, int | float | Decimal):
+        return "un nombre"
+    if isinstance(sample, list | tuple):
+        return "une liste"
+    return "une valeur"
+
+
+_LOOP_ATTRS = {
+    "index",
+    "index0",
+    "revindex",
+    "revindex0",
+    "first",
+    "last",
+    "length",
+    "cycle",
+    "depth",
+    "depth0",
+    "previtem",
+    "nextitem",
+    "changed",
+}
+_DICT_METHODS = {"get", "items", "keys", "values"}
+_SAME_LIST_FILTERS = {
+    "sort",
+    "reverse",
+    "unique",
+    "list",
+    "selectattr",
+    "rejectattr",
+    "select",
+    "reject",
+    "default",
+    "d",
+}
+_ITEM_FILTERS = {"first", "last", "random", "min", "max"}
+_STRUCTURAL_FILTERS = (
+    _SAME_LIST_FILTERS
+    | _ITEM_FILTERS
+    | {
+        "length",
+        "count",
+        "map",
+        "groupby",
+        "batch",
+        "slice",
+        "sum",
+        "dictsort",
+        "items",
+        "attr",
+    }
+)
+_ATTRIBUTE_FILTERS = {"map", "sum", "sort", "groupby", "unique", "min", "max"}
+_SELECT_FILTERS = {"selectattr", "rejectattr"}
+
+
+class Analyzer:
+    """Walks a Jinja AST against the sample context; records problems and the paths read."""
+
+    def __init__(self, env, context: dict, for_each: str | None):
+        self.env = env
+        self.context = context
+        self.for_each = for_each
+        self.problems: list[tuple[int, str]] = []
+        self.accessed: set[CtxPath] = set()
+        self.terminal: set[CtxPath] = set()
+        self.scopes: list[dict[str, Val]] = [{}]
+        self.quiet = 0  # inside `is defined`: an unknown name is what is being tested
+
+    # -- helpers
+    def problem(self, node, message: str) -> None:
+        if not self.quiet:
+            self.problems.append((getattr(node, "lineno", 0) or 0, message))
+
+    def lookup(self, name: str) -> Val | None:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        if name in self.context:
+            value = self.context[name]
+            return self._val((value,), (name,), (), name)
+        return None
+
+    def _val(self, values, path, chain, label) -> Val:
+        ids = frozenset(id(v) for v in values if isinstance(v, dict | list))
+        return Val(values, path, chain + ((ids, path),) if ids else chain, label)
+
+    def read(self, val: Val, terminal: bool = False) -> None:
+        if val.path is not None:
+            self.accessed.add(val.path)
+            if terminal:
+                self.terminal.add(val.path)
+
+    def child(self, val: Val, key: str, label: str) -> Val:
+        values = []
+        for v in val.known:
+            if isinstance(v, dict) and key in v:
+                values.append(v[key])
+        path = val.path + (norm_key(key),) if val.path is not None else None
+        ids = frozenset(id(v) for v in values if isinstance(v, dict | list))
+        if ids and path is not None:
+            for seen, seen_path in val.chain:
+                if ids <= seen:  # back to an object met on the way: same data, shorter path
+                    path = seen_path
+                    break
+        out = self._val(values, path, val.chain, label)
+        self.read(out)
+        return out
+
+    def items_of(self, val: Val, label: str) -> Val:
+        values = [e for v in val.known if isinstance(v, list | tuple) for e in v]
+        path = val.path + (ITEM,) if val.path is not None else None
+        return self._val(values, path, val.chain, label)
+
+    def map_value(self, val: Val, label: str) -> Val:
+        values = [x for v in val.known if isinstance(v, dict) for x in v.values()]
+        path = val.path + (ANY_KEY,) if val.path is not None else None
+        out = self._val(values, path, val.chain, label)
+        self.read(out)
+        return out
+
+    # -- attribute access
+    def attribute(self, node, base: Val, key: str) -> Val:
+        label = f"{base.label}.{key}" if base.label else key
+        if base.label == "loop" and base.path is None and base.values == ("loop",):
+            if key not in _LOOP_ATTRS:
+                self.problem(
+                    node,
+                    f"« loop.{key} » n'existe pas ; possibles : " + ", ".join(sorted(_LOOP_ATTRS)),
+                )
+            if key in ("previtem", "nextitem") and base.method is not None:
+                return base.method
+            return ANY
+        known = base.known
+        if not known:
+            return ANY
+        dicts = [v for v in known if isinstance(v, dict)]
+        if dicts and len(dicts) == len(known):
+            if any(key in d for d in dicts):
+                return self.child(base, key, label)
+            if any(is_map(d) for d in dicts):
+                return self.map_value(base, label)
+            if key in _DICT_METHODS:
+                return Val((), None, label=label, method=(base, key))
+            fields = sorted({k for d in dicts for k in d if not k.startswith("_")})
+            self.problem(node, self._unknown_field(base, key, fields))
+            return ANY
+        sample = known[0]
+        if isinstance(sample, list | tuple):
+            self.problem(
+                node,
+                f"« {label} » : « {base.label} » est une liste, pas un objet ; parcourez-la avec "
+                f"{{% for x in {base.label} %}} puis écrivez x.{key}",
+            )
+            return ANY
+        if hasattr(type(sample), key) and not key.startswith("_"):
+            return Val((), None, label=label)  # a method of str, int…: allowed by the sandbox
+        self.problem(
+            node,
+            f"« {label} » : « {base.label} » est {_kind_fr(known)}, il n'a pas de champ « {key} »",
+        )
+        return ANY
+
+    def _unknown_field(self, base: Val, key: str, fields: list[str]) -> str:
+        guess = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+        what = base.label
+        if base.path is not None and base.path and base.path[-1] == ITEM:
+            origin = path_text(base.path[:-1])
+            if origin != base.label:
+                what = f"{base.label} (un élément de {origin})"
+        message = f"champ inconnu « {base.label}.{key} » : « {what} » n'a pas de champ « {key} »"
+        if guess:
+            return message + f" ; vouliez-vous dire « {base.label}.{guess[0]} » ?"
+        return message + " ; champs possibles : " + ", ".join(fields[:25])
+
+    # -- expressions
+    def expr(self, node) -> Val:
+        method = getattr(self, f"expr_{type(node).__name__}", None)
+        if method is not None:
+            return method(node)
+        for child in node.iter_child_nodes():
+            if isinstance(child, nodes.Expr):
+                self.use(child)
+        return ANY
+
+    def use(self, node) -> Val:
+        """An expression whose value is consumed as a whole (printed, compared, passed)."""
+        val = self.expr(node)
+        self.read(val, terminal=True)
+        return val
+
+    def expr_Name(self, node) -> Val:
+        if node.ctx != "load":
+            return ANY
+        found = self.lookup(node.name)
+        if found is not None:
+            return found
+        if node.name in self.env.globals:
+            return Val((), None, label=node.name)
+        self.problem(node, self._unknown_name(node.name))
+        return ANY
+
+    def _unknown_name(self, name: str) -> str:
+        if name == "convention" and self.for_each != "tfpb":
+            return (
+                "variable « convention » inconnue dans ce document : elle n'existe que dans les "
+                "documents produits pour chaque convention TFPB (pour_chaque: tfpb dans le "
+                "manifeste)"
+            )
+        names = set(self.context) | {n for scope in self.scopes for n in scope}
+        guess = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
+        hint = f" ; vouliez-vous dire « {guess[0]} » ?" if guess else ""
+        return f"variable inconnue « {name} »{hint} (voir docs/variables.md)"
+
+    def expr_Const(self, node) -> Val:
+        return Val((node.value,), None)
+
+    def expr_Getattr(self, node) -> Val:
+        base = self.expr(node.node)
+        return self.attribute(node, base, node.attr)
+
+    def expr_Getitem(self, node) -> Val:
+        base = self.expr(node.node)
+        arg = node.arg
+        if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+            return self.attribute(node, base, arg.value)
+        if isinstance(arg, nodes.Slice):
+            self.expr(arg)
+            return base
+        self.use(arg)
+        known = base.known
+        if known and all(isinstance(v, list | tuple) for v in known):
+            return self.items_of(base, f"{base.label}[…]")
+        if known and all(is_map(v) for v in known):
+            return self.map_value(base, f"{base.label}[…]")
+        return ANY
+
+    def expr_Call(self, node) -> Val:
+        func = self.expr(node.node)
+        for arg in node.args:
+            self.use(arg)
+        for kw in node.kwargs:
+            self.use(kw.value)
+        if node.dyn_args is not None:
+            self.use(node.dyn_args)
+        if node.dyn_kwargs is not None:
+            self.use(node.dyn_kwargs)
+        if func.method is not None:
+            base, name = func.method
+            if name == "get" and node.args and isinstance(node.args[0], nodes.Const):
+                return self.attribute(node, base, str(node.args[0].value))
+            if name == "get":
+                return self.map_value(base, base.label + ".get(…)")
+            self.read(base, terminal=True)
+            if name == "items":
+                return Val((), None, label=base.label, method=(base, "items"))
+        return ANY
+
+    def expr_Filter(self, node) -> Val:
+        return self.apply_filter(node, self.expr(node.node) if node.node is not None else ANY)
+
+    def apply_filter(self, node, base: Val) -> Val:
+        name = node.name
+        if name not in self.env.filters:
+            guess = difflib.get_close_matches(name, sorted(self.env.filters), n=1, cutoff=0.6)
+            hint = f" ; vouliez-vous dire « {guess[0]} » ?" if guess else ""
+            self.problem(node, f"filtre inconnu « {name} »{hint} (voir docs/variables.md)")
+            return ANY
+        if name in FORBIDDEN_FILTERS:
+            self.problem(
+                node, f"filtre « {name} » interdit dans les modèles : {FORBIDDEN_FILTERS[name]}"
+            )
+        for arg in node.args:
+            self.use(arg)
+        for kw in node.kwargs:
+            self.use(kw.value)
+        attribute = self._attribute_arg(node)
+        if name not in _STRUCTURAL_FILTERS:
+            self.read(base, terminal=True)
+            return ANY
+        self.read(base)
+        if attribute and (name in _ATTRIBUTE_FILTERS or name in _SELECT_FILTERS):
+            item = self.items_of(base, f"{base.label}[…]")
+            first = attribute.split(".")[0]
+            dicts = [v for v in item.known if isinstance(v, dict)]
+            if (
+                dicts
+                and len(dicts) == len(item.known)
+                and not any(first in d or is_map(d) for d in dicts)
+            ):
+                fields = sorted({k for d in dicts for k in d if not k.startswith("_")})
+                guess = difflib.get_close_matches(first, fields, n=1, cutoff=0.6)
+                hint = f" ; vouliez-vous dire « {guess[0]} » ?" if guess else ""
+                self.problem(
+                    node,
+                    f"filtre {name} : les éléments de « {base.label} » n'ont pas de champ "
+                    f"« {first} »{hint}",
+                )
+                return ANY
+            target = item
+            for part in attribute.split("."):
+                target = self.attribute(node, target, part)
+            self.read(target, terminal=True)
+            if name == "map":
+                return Val((list(target.values),), None, label=base.label)
+        if name in _SAME_LIST_FILTERS:
+            return base
+        if name in _ITEM_FILTERS:
+            return self.items_of(base, f"{base.label}|{name}")
+        if name == "attr" and node.args and isinstance(node.args[0], nodes.Const):
+            return self.attribute(node, base, str(node.args[0].value))
+        return ANY
+
+    @staticmethod
+    def _attribute_arg(node) -> str | None:
+        for kw in node.kwargs:
+            if kw.key == "attribute" and isinstance(kw.value, nodes.Const):
+                return str(kw.value.value)
+        if node.name in _SELECT_FILTERS and node.args and isinstance(node.args[0], nodes.Const):
+            return str(node.args[0].value)
+        if node.name in ("groupby", "sum", "sort", "unique") and node.args:
+            first = node.args[0]
+            if isinstance(first, nodes.Const) and isinstance(first.value, str):
+                return first.value
+        return None
+
+    def expr_Test(self, node) -> Val:
+        if node.name not in self.env.tests:
+            guess = difflib.get_close_matches(node.name, sorted(self.env.tests), n=1, cutoff=0.6)
+            hint = f" ; vouliez-vous dire « {guess[0]} » ?" if guess else ""
+            self.problem(node, f"test inconnu « is {node.name} »{hint}")
+        if node.name in ("defined", "undefined"):
+            self.quiet += 1
+            self.expr(node.node)
+            self.quiet -= 1
+        else:
+            self.use(node.node)
+        for arg in node.args:
+            self.use(arg)
+        return ANY
+
+    def expr_CondExpr(self, node) -> Val:
+        self.expr(node.test)
+        first = self.expr(node.expr1)
+        if node.expr2 is not None:
+            self.expr(node.expr2)
+        return first
+
+    def _operands(self, node) -> Val:
+        for child in node.iter_child_nodes():
+            self.use(child)
+        return ANY
+
+    expr_Compare = expr_BinExpr = expr_Concat = expr_Operand = _operands
+    expr_Add = expr_Sub = expr_Mul = expr_Div = expr_FloorDiv = expr_Mod = expr_Pow = _operands
+    expr_Neg = expr_Pos = _operands
+    expr_List = expr_Tuple = expr_Dict = expr_Pair = _operands
+
+    def expr_And(self, node) -> Val:
+        self.expr(node.left)
+        self.expr(node.right)
+        return ANY
+
+    expr_Or = expr_And
+
+    def expr_Not(self, node) -> Val:
+        self.expr(node.node)
+        return ANY
+
+    def expr_Slice(self, node) -> Val:
+        for child in node.iter_child_nodes():
+            self.use(child)
+        return ANY
+
+    # -- statements
+    def body(self, items) -> None:
+        for item in items:
+            self.stmt(item)
+
+    def stmt(self, node) -> None:
+        method = getattr(self, f"stmt_{type(node).__name__}", None)
+        if method is not None:
+            method(node)
+            return
+        for child in node.iter_child_nodes():
+            if isinstance(child, nodes.Stmt):
+                self.stmt(child)
+            elif isinstance(child, nodes.Expr):
+                self.use(child)
+
+    def stmt_Output(self, node) -> None:
+        for child in node.nodes:
+            if not isinstance(child, nodes.TemplateData):
+                self.use(child)
+
+    def stmt_If(self, node) -> None:
+        self.expr(node.test)
+        self.body(node.body)
+        for elif_ in node.elif_:
+            self.stmt(elif_)
+        self.body(node.else_)
+
+    def bind(self, target, value: Val, scope: dict) -> None:
+        if isinstance(target, nodes.Name):
+            scope[target.name] = Val(
+                value.values, value.path, value.chain, target.name, value.method
+            )
+        elif isinstance(target, nodes.Tuple):
+            pair = value.method
+            for i, sub in enumerate(target.items):
+                if pair is not None and pair[1] == "items" and i == 1:
+                    self.bind(sub, self.map_value(pair[0], getattr(sub, "name", "")), scope)
+                else:
+                    self.bind(sub, ANY, scope)
+
+    def stmt_For(self, node) -> None:
+        iterable = self.expr(node.iter)
+        self.read(iterable)
+        if iterable.method is not None and iterable.method[1] == "items":
+            item = Val((), None, method=iterable.method)
+        elif iterable.known and all(isinstance(v, list | tuple) for v in iterable.known):
+            item = self.items_of(iterable, "")
+        elif iterable.known and all(isinstance(v, str) for v in iterable.known):
+            self.problem(
+                node,
+                f"« {iterable.label} » est un texte : une boucle for le parcourrait lettre par "
+                "lettre",
+            )
+            item = ANY
+        else:
+            item = ANY
+        scope: dict[str, Val] = {}
+        self.bind(node.target, item, scope)
+        scope["loop"] = Val(("loop",), None, label="loop", method=item)
+        self.scopes.append(scope)
+        if node.test is not None:
+            self.expr(node.test)
+        self.body(node.body)
+        self.scopes.pop()
+        self.body(node.else_)
+
+    def stmt_Assign(self, node) -> None:
+        value = self.expr(node.node)
+        self.bind(node.target, value, self.scopes[-1])
+
+    def stmt_AssignBlock(self, node) -> None:
+        if node.filter is not None:
+            self.apply_filter(node.filter, ANY)
+        self.body(node.body)
+        self.bind(node.target, ANY, self.scopes[-1])
+
+    def stmt_With(self, node) -> None:
+        scope: dict[str, Val] = {}
+        for target, value in zip(node.targets, node.values, strict=False):
+            self.bind(target, self.expr(value), scope)
+        self.scopes.append(scope)
+        self.body(node.body)
+        self.scopes.pop()
+
+    def stmt_Macro(self, node) -> None:
+        scope = {arg.name: ANY for arg in node.args}
+        scope.update(caller=ANY, varargs=ANY, kwargs=ANY)
+        for default in node.defaults:
+            self.expr(default)
+        self.scopes.append(scope)
+        self.body(node.body)
+        self.scopes.pop()
+        self.scopes[-1][node.name] = ANY
+
+    def stmt_CallBlock(self, node) -> None:
+        self.expr(node.call)
+        self.scopes.append({arg.name: ANY for arg in node.args})
+        self.body(node.body)
+        self.scopes.pop()
+
+    def stmt_FilterBlock(self, node) -> None:
+        self.apply_filter(node.filter, ANY)
+        self.body(node.body)
+
+    def _not_in_word(self, node) -> None:
+        word = type(node).__name__.lower()
+        self.problem(node, f"la balise {{% {word} %}} n'est pas possible dans un modèle Word")
+
+    stmt_Include = stmt_Extends = stmt_Import = stmt_FromImport = stmt_Block = _not_in_word
+
+
+# --------------------------------------------------------------------------- one document
+
+
+@dataclass
+class PartSource:
+    """One XML part of a .docx (body, header, footer, footnotes) ready to check."""
+
+    label: str
+    xml: str
+    root: object
+
+
+def _parts(path: Path) -> tuple[list[PartSource], dict]:
+    from docx import Document
+    from lxml import etree
+
+    document = Document(str(path))
+    tostring = lambda el: etree.tostring(el, encoding="unicode", pretty_print=False)  # noqa: E731
+    parts = [
+        PartSource("corps du document", tostring(document.element.body), document.element.body)
+    ]
+    styles = _style_info(document.styles.element)
+    counters = {"en-tête": 0, "pied de page": 0}
+    for rel in sorted(document.part.rels.values(), key=lambda r: r.rId):
+        kind = {HEADER_URI: "en-tête", FOOTER_URI: "pied de page"}.get(rel.reltype)
+        if kind is None or rel.is_external or not rel.target_part.blob:
+            continue
+        counters[kind] += 1
+        root = etree.fromstring(rel.target_part.blob)
+        parts.append(PartSource(f"{kind} {counters[kind]}", tostring(root), root))
+    for part in document.part.package.parts:
+        if part.content_type == FOOTNOTES_TYPE:
+            root = etree.fromstring(part.blob)
+            parts.append(PartSource("notes de bas de page", tostring(root), root))
+    return parts, styles
+
+
+class DocumentCheck:
+    """All the checks of one template file; collects problems and the context paths read."""
+
+    def __init__(self, path: Path, display: str, for_each: str | None):
+        from generator.render import make_environment
+
+        self.path = path
+        self.display = display
+        self.for_each = for_each
+        self.env = make_environment()
+        self.problems: list[TemplateProblem] = []
+        self.accessed: set[CtxPath] = set()
+        self.terminal: set[CtxPath] = set()
+        self.flagged: set[int] = set()  # Word tags already reported (no second message)
+
+    def add(self, severity: str, message: str, where: Where | None) -> None:
+        self.problems.append(TemplateProblem(severity, self.display, message, where))
+
+    def run(self) -> DocumentCheck:
+        try:
+            parts, styles = _parts(self.path)
+        except Exception as exc:  # noqa: BLE001 - a file Word would not open either
+            self.add(
+                ERREUR, f"fichier illisible : ce n'est pas un document Word valable ({exc})", None
+            )
+            return self
+        for part in parts:
+            self.check_part(part, styles)
+        return self
+
+    # -- one part
+    def check_part(self, part: PartSource, styles) -> None:
+        paras = read_paragraphs(part.root, part.label, styles)
+        tags, leftovers = word_tags(paras)
+        self.check_broken(paras, leftovers)
+        self.check_typography(tags)
+        self.check_formatting(tags)
+        self.check_prefixes(tags, paras)
+        patched = _patch(part.xml)
+        raw_tags = [m.group(0) for m in _TAG_RE.finditer(patched)]
+        aligned = _align(tags, raw_tags)
+        jtags: list[JTag] = []
+        last: Where | None = None
+        for raw, word in zip(raw_tags, aligned, strict=True):
+            last = word.where if word is not None else last
+            jtags.append(JTag(raw, word, last))
+        matched = {id(t) for t in aligned if t is not None}
+        swallowed = _swallowed(tags)
+        for tag in tags:
+            if id(tag) in matched or id(tag) in swallowed or tag.keyword in _DOCXTPL_ONLY:
+                continue
+            self.add(
+                ERREUR,
+                f"balise « {_short(tag.raw, 60)} » que docxtpl ne peut pas reconstituer : une "
+                "modification suivie, un champ ou un objet Word est pris dedans ; acceptez les "
+                "modifications, puis effacez la balise et retapez-la d'un seul trait",
+                tag.where,
+            )
+        broken = self.check_syntax(jtags)
+        repairs = self.check_blocks(jtags)
+        self.analyse(patched, jtags, broken, repairs)
+
+    def check_broken(self, paras: list[Para], leftovers) -> None:
+        by_index = {p.index: p for p in paras}
+        continued: set[int] = set()  # paragraphs that hold the end of a tag cut above
+        for para, rest in leftovers:
+            opening = re.search(r"\{[{%#]", rest)
+            closing = re.search(r"[}%#]\}", rest)
+            spaced = re.search(r"\{\s+[{%#]|[}%#]\s+\}", rest)
+            if spaced:
+                self.add(
+                    ERREUR,
+                    f"balise cassée « {_short(spaced.group(0), 20)} » : les deux caractères qui "
+                    "ouvrent ou ferment la balise sont séparés ({ { au lieu de {{) ; retapez-les "
+                    "collés",
+                    para.where,
+                )
+            elif opening and (not closing or closing.start() < opening.start()):
+                following = by_index.get(para.index + 1)
+                end = ""
+                if following is not None and re.search(r"[}%#]\}", following.text):
+                    end = f" ; sa fin est au paragraphe suivant : « {_short(following.text, 30)} »"
+                    continued.add(following.index)
+                self.add(
+                    ERREUR,
+                    f"balise « {_short(rest[opening.start() :].strip(), 40)} » coupée par un "
+                    "retour "
+                    f"à la ligne : une balise doit tenir dans un seul paragraphe{end} ; supprimez "
+                    "le retour à la ligne",
+                    para.where,
+                )
+            elif closing:
+                if para.index in continued:
+                    continue
+                self.add(
+                    ERREUR,
+                    f"fin de balise « {_short(rest[: closing.end()].strip(), 40)} » sans début "
+                    "dans "
+                    "ce paragraphe : une balise doit tenir dans un seul paragraphe",
+                    para.where,
+                )
+            else:
+                stray = re.search(r"[{}]", rest)
+                self.add(
+                    AVERTISSEMENT,
+                    f"accolade isolée « {stray.group(0)} » : une balise s'écrit {{{{ … }}}} ou "
+                    "{% … %} ; si l'accolade est voulue, ignorez cet avertissement",
+                    para.where,
+                )
+
+    def check_typography(self, tags: list[WordTag]) -> None:
+        for tag in tags:
+            if tag.delim == "{#":
+                continue
+            if re.match(r"^\{[{%#](p|tr|tc|r)\u00a0", tag.raw):
+                self.flagged.add(id(tag))
+                self.add(
+                    ERREUR,
+                    f"balise « {_short(tag.raw, 60)} » : après « {tag.raw[:2]}{tag.prefix} », "
+                    "Word a mis "
+                    "une espace insécable ; remplacez-la par une espace ordinaire",
+                    tag.where,
+                )
+
+    def check_formatting(self, tags: list[WordTag]) -> None:
+        for tag in tags:
+            para = tag.para
+            runs = sorted(set(para.run_of_char[tag.start : tag.start + len(tag.raw)]))
+            if len(runs) < 2:
+                continue
+            signatures = {_rpr_signature(para.runs[r]) for r in runs}
+            if len(signatures) > 1:
+                self.add(
+                    AVERTISSEMENT,
+                    f"balise « {_short(tag.raw, 60)} » mise en forme de façon inégale (gras, "
+                    "italique, "
+                    "police… sur une partie seulement) : le texte produit prendra la mise en "
+                    "forme du "
+                    "début de la balise ; sélectionnez toute la balise et donnez-lui une seule "
+                    "mise en "
+                    "forme",
+                    tag.where,
+                )
+
+    def check_prefixes(self, tags: list[WordTag], paras: list[Para]) -> None:
+        by_para: dict[int, list[WordTag]] = {}
+        by_row: dict[int, list[WordTag]] = {}
+        for tag in tags:
+            by_para.setdefault(id(tag.para), []).append(tag)
+        for tag in tags:
+            para = tag.para
+            shown = _short(tag.raw, 60)
+            if tag.delim == "{{" and tag.prefix:
+                self.add(
+                    ERREUR,
+                    f"balise « {shown} » : la forme {{{{{tag.prefix} … }}}} est réservée aux "
+                    "objets Word "
+                    "(sous-documents, texte enrichi) que l'outil ne fournit pas ; écrivez {{ … }}",
+                    tag.where,
+                )
+                continue
+            if tag.prefix == "p":
+                others = [t for t in by_para[id(para)] if t is not tag]
+                text = para.text.replace(tag.raw, "", 1)
+                for other in others:
+                    text = text.replace(other.raw, "", 1)
+                if others and any(o.prefix == "p" for o in others):
+                    self.add(
+                        ERREUR,
+                        f"deux balises {{%p … %}} dans le même paragraphe (« {shown} ») : docxtpl "
+                        "n'en garde qu'une ; mettez chacune dans son propre paragraphe",
+                        tag.where,
+                    )
+                elif text.strip() or others:
+                    around = text.strip() or " ".join(o.raw for o in others)
+                    self.add(
+                        ERREUR,
+                        f"la balise « {shown} » partage son paragraphe avec « "
+                        f"{_short(around, 40)} », "
+                        "qui sera supprimé : une balise {%p … %} remplace tout son paragraphe ; "
+                        "mettez-la seule dans un paragraphe",
+                        tag.where,
+                    )
+            elif tag.prefix in ("tr", "tc"):
+                if para.cell_key is None:
+                    self.flagged.add(id(tag))
+                    self.add(
+                        ERREUR,
+                        f"balise « {shown} » hors d'un tableau : {{%{tag.prefix} … %}} se place "
+                        "dans "
+                        "une cellule de tableau ; hors tableau, écrivez {%p … %}",
+                        tag.where,
+                    )
+                    continue
+                if tag.prefix == "tr":
+                    by_row.setdefault(id(para.row_key), []).append(tag)
+                    row_text = self._container_text(paras, "row_key", para.row_key, tags)
+                    if row_text.strip():
+                        self.add(
+                            ERREUR,
+                            f"la ligne de tableau de la balise « {shown} » contient aussi "
+                            f"« {_short(row_text.strip(), 40)} », qui sera supprimé : une balise "
+                            "{%tr … %} remplace toute sa ligne ; laissez la ligne vide autour "
+                            "d'elle",
+                            tag.where,
+                        )
+                else:
+                    cell_text = self._container_text(paras, "cell_key", para.cell_key, tags)
+                    if cell_text.strip():
+                        self.add(
+                            ERREUR,
+                            f"la cellule de la balise « {shown} » contient aussi "
+                            f"« {_short(cell_text.strip(), 40)} », qui sera supprimé : une balise "
+                            "{%tc … %} remplace toute sa cellule",
+                            tag.where,
+                        )
+        for row_tags in by_row.values():
+            distinct = {t.body for t in row_tags}
+            if len(distinct) > 1:
+                self.add(
+                    ERREUR,
+                    "deux balises {%tr … %} différentes dans la même ligne de tableau ("
+                    + ", ".join(f"« {_short(t.raw, 40)} »" for t in row_tags[:2])
+                    + ") : docxtpl n'en garde qu'une ; mettez chacune dans sa propre ligne",
+                    row_tags[0].where,
+                )
+
+    @staticmethod
+    def _container_text(paras: list[Para], attribute: str, key, tags: list[WordTag]) -> str:
+        inside = [p for p in paras if getattr(p, attribute) is key]
+        text = ""
+        for para in inside:
+            rest = para.text
+            for tag in tags:
+                if tag.para is para and tag.prefix in ("tr", "tc"):
+                    rest = rest.replace(tag.raw, "", 1)
+            text += " " + rest
+        return text
+
+    # -- Jinja syntax and block structure
+    def check_syntax(self, jtags: list[JTag]) -> set[int]:
+        broken = set()
+        for index, tag in enumerate(jtags):
+            message = _tag_syntax(self.env, tag)
+            if message:
+                broken.add(index)
+                if tag.word is not None and id(tag.word) in self.flagged:
+                    continue  # already explained (a {%tr %} outside a table…)
+                if _body_keyword(tag.raw)[1] in _NOT_IN_WORD:
+                    message = (
+                        f"la balise « {_short(tag.raw, 60)} » n'est pas possible dans un modèle "
+                        "Word"
+                    )
+                self.add(ERREUR, message, tag.where)
+        return broken
+
+    def check_blocks(self, jtags: list[JTag]) -> tuple[set[int], list[str]]:
+        """Blocks opened and closed in order, at the same docxtpl level.
+
+        Returns what makes the source parse anyway, for the analysis of variables: the tags
+        to leave out and the end tags to add at the end.
+        """
+        stack: list[tuple[str, JTag]] = []
+        drop: set[int] = set()
+        for index, tag in enumerate(jtags):
+            if not tag.raw.startswith("{%"):
+                continue
+            body, keyword = _body_keyword(tag.raw)
+            if keyword in _OPENERS or (keyword == "set" and _is_block_set(body)):
+                stack.append((keyword, tag))
+            elif keyword in _MIDDLES:
+                if not stack or stack[-1][0] not in _MIDDLES[keyword]:
+                    self.add(
+                        ERREUR,
+                        f"« {_short(tag.raw, 60)} » sans {{% if … %}} ouvert avant lui",
+                        tag.where,
+                    )
+                    drop.add(index)
+                else:
+                    self._same_level(stack[-1][1], tag)
+            elif keyword.startswith("end") and keyword != "end":
+                opener = keyword[3:]
+                if stack and stack[-1][0] == opener:
+                    self._same_level(stack.pop()[1], tag)
+                elif any(k == opener for k, _ in stack):
+                    inner_kw, inner = stack[-1]
+                    closer = _OPENERS.get(inner_kw, "end" + inner_kw)
+                    self.add(
+                        ERREUR,
+                        f"« {_short(tag.raw, 40)} » ferme un bloc alors que « "
+                        f"{_short(inner.raw, 40)} » "
+                        f"({_place(inner.where)}) n'est pas encore fermé : il manque {{% {closer} "
+                        "%} "
+                        "avant lui",
+                        tag.where,
+                    )
+                    drop.add(index)
+                else:
+                    self.add(
+                        ERREUR,
+                        f"« {_short(tag.raw, 40)} » ferme un bloc {{% {opener} %}} qui n'a pas été "
+                        "ouvert",
+                        tag.where,
+                    )
+                    drop.add(index)
+        append = []
+        for keyword, tag in reversed(stack):
+            closer = _OPENERS.get(keyword, "end" + keyword)
+            prefix = tag.word.prefix if tag.word else ""
+            self.add(
+                ERREUR,
+                f"bloc « {_short(tag.raw, 60)} » jamais fermé : ajoutez {{%{prefix} {closer} %}} "
+                "là "
+                "où il doit finir",
+                tag.where,
+            )
+            append.append("{% " + closer + " %}")
+        return drop, append
+
+    def _same_level(self, opener: JTag, closer: JTag) -> None:
+        a, b = opener.word, closer.word
+        if a is None or b is None or id(a) in self.flagged or id(b) in self.flagged:
+            return
+        pa, pb = a.para, b.para
+        if a.prefix != b.prefix:
+            self.add(
+                ERREUR,
+                f"« {_short(a.raw, 40)} » ({_place(a.where)}) et « {_short(b.raw, 40)} » n'ont "
+                "pas la "
+                "même forme : un bloc ouvert par {%"
+                + (a.prefix or "")
+                + " … %} se ferme par {%"
+                + (a.prefix or "")
+                + " … %}",
+                b.where,
+            )
+            return
+        if a.prefix == "" and pa is not pb:
+            in_table = pa.cell_key is not None or pb.cell_key is not None
+            if in_table:
+                advice = (
+                    "pour répéter ou masquer des lignes de tableau, écrivez {%tr "
+                    + a.body
+                    + " %} et "
+                    "{%tr " + b.body + " %}, chacune dans sa propre ligne"
+                )
+            else:
+                advice = (
+                    "pour un bloc de plusieurs paragraphes, écrivez {%p "
+                    + a.body
+                    + " %} et {%p "
+                    + b.body
+                    + " %}, chacune seule dans son paragraphe"
+                )
+            self.add(
+                ERREUR,
+                f"« {_short(a.raw, 40)} » ({_place(a.where)}) et « {_short(b.raw, 40)} » ne sont "
+                "pas "
+                f"dans le même paragraphe : {advice}",
+                b.where,
+            )
+        elif a.prefix == "tr" and (pa.table_key is not pb.table_key or pa.row_key is pb.row_key):
+            self.add(
+                ERREUR,
+                f"« {_short(a.raw, 40)} » et « {_short(b.raw, 40)} » doivent être dans deux lignes "
+                "différentes du même tableau",
+                b.where,
+            )
+
+    # -- variables and filters
+    def analyse(self, patched: str, jtags: list[JTag], broken: set[int], repairs) -> None:
+        drop, append = repairs
+        pieces, index = [], 0
+        for segment in _TAG_RE.split(patched):
+            pieces.append(segment.replace("\n", " "))
+            if index < len(jtags):
+                raw = jtags[index].raw.replace("\n", " ")
+                if index in drop:
+                    raw = ""
+                elif index in broken:
+                    raw = _neutral(raw)
+                pieces.append("\n" + raw)
+                index += 1
+        source = "".join(pieces) + "".join(append)
+        try:
+            tree = self.env.parse(source)
+        except TemplateSyntaxError as exc:
+            if not (broken or drop or append):
+                tag = _tag_at(jtags, exc.lineno)
+                self.add(
+                    ERREUR, _syntax_message(exc, tag.raw if tag else ""), tag.where if tag else None
+                )
+            else:
+                self.add(
+                    AVERTISSEMENT,
+                    "les variables et les filtres de ce modèle seront vérifiés quand les erreurs "
+                    "de "
+                    "syntaxe ci-dessus seront corrigées",
+                    None,
+                )
+            return
+        analyzer = Analyzer(self.env, context_for(self.for_each), self.for_each)
+        analyzer.body(tree.body)
+        seen = set()
+        for lineno, message in analyzer.problems:
+            tag = _tag_at(jtags, lineno)
+            key = (message, id(tag))
+            if key in seen:
+                continue
+            seen.add(key)
+            self.add(ERREUR, message, tag.where if tag else None)
+        self.accessed |= analyzer.accessed
+        self.terminal |= analyzer.terminal
+
+
+def _swallowed(tags: list[WordTag]) -> set[int]:
+    """Tags that docxtpl drops on purpose: beside a {%p %} in its paragraph, a {%tr %} in its
+    row or a {%tc %} in its cell (those are reported as such, not as unreadable tags)."""
+    out: set[int] = set()
+    keepers: dict[tuple[str, int], WordTag] = {}
+    for tag in tags:
+        para = tag.para
+        if tag.prefix == "p":
+            keepers.setdefault(("p", id(para)), tag)
+        elif tag.prefix == "tr" and para.row_key is not None:
+            keepers.setdefault(("tr", id(para.row_key)), tag)
+        elif tag.prefix == "tc" and para.cell_key is not None:
+            keepers.setdefault(("tc", id(para.cell_key)), tag)
+    for tag in tags:
+        para = tag.para
+        for key in (("p", id(para)), ("tr", id(para.row_key)), ("tc", id(para.cell_key))):
+            keeper = keepers.get(key)
+            if (
+                keeper is not None
+                and keeper is not tag
+                and (key[0] == "p" or para.cell_key is not None)
+            ):
+                out.add(id(tag))
+    return out
+
+
+def _tag_at(jtags: list[JTag], lineno: int | None) -> JTag | None:
+    if not lineno or lineno < 2 or lineno - 2 >= len(jtags):
+        return None
+    return jtags[lineno - 2]
+
+
+def _neutral(raw: str) -> str:
+    """A stand-in for a tag with a syntax error that keeps the blocks balanced."""
+    body, keyword = _body_keyword(raw)
+    if raw.startswith("{%"):
+        if keyword == "for":
+            target = re.match(r"for\s+(.+?)\s+in\s", body)
+            try:  # keep the loop variable, so that the body's tags are still checked
+                _ENV_FOR_NEUTRAL.parse("{% for " + target.group(1) + " in [] %}{% endfor %}")
+                return "{% for " + target.group(1) + " in [] %}"
+            except (AttributeError, TemplateSyntaxError):
+                return "{% for _ in [] %}"
+        if keyword in ("if", "elif"):
+            return "{% " + keyword + " true %}"
+        if keyword in _OPENERS:
+            return "{% if true %}"
+        if keyword in ("endfor", "endif", "else"):
+            return "{% " + keyword + " %}"
+        if keyword.startswith("end") and keyword[3:] in _OPENERS:
+            return "{% endif %}"
+    return ""
+
+
+_ENV_FOR_NEUTRAL = __import__("jinja2").Environment()
+
+
+def _place(where: Where | None) -> str:
+    if where is None:
+        return "?"
+    if where.table:
+        return f"tableau {where.table}, ligne {where.row}, colonne {where.cell}"
+    return f"paragraphe {where.paragraph}"
+
+
+# --------------------------------------------------------------------------- unused fields
+
+
+def unused_fields(accessed: set[CtxPath], terminal: set[CtxPath], skip: set[str]) -> list:
+    """Schema leaf fields whose data no template of the set reads."""
+    deps = dependencies()
+    out = []
+    for info in schema_fields():
+        if not info.leaf or info.const or path_text(info.path) in skip:
+            continue
+        if info.path in deps.failed:
+            continue
+        changed = deps.changed.get(info.path, set())
+        if not any(_reads(c, accessed, terminal) for c in changed):
+            out.append(info)
+    return out
+
+
+def _reads(changed: CtxPath, accessed: set[CtxPath], terminal: set[CtxPath]) -> bool:
+    if changed in accessed:
+        return True
+    for n in range(len(changed)):
+        if changed[:n] in terminal:
+            return True
+    size = len(changed)
+    return any(len(a) > size and a[:size] == changed for a in accessed)
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def file_fingerprint(path: Path) -> str:
+    """Hash of a template's content: its parts, without the document properties Word rewrites."""
+    digest = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as package:
+            for name in sorted(package.namelist()):
+                if name.startswith("docProps/"):
+                    continue
+                digest.update(name.encode() + b"\0" + package.read(name) + b"\0")
+    except zipfile.BadZipFile:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _version_key(version: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", version))
+
+
+def read_lock(folder: Path) -> dict | None:
+    try:
+        data = yaml.safe_load((folder / LOCK_FILE).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def lock_problems(template_set, display) -> tuple[list[TemplateProblem], bool]:
+    """Problems of the set's version against its lock file; True when the lock may be rewritten."""
+    folder = template_set.folder
+    lock_name = display(folder / LOCK_FILE)
+    current = {d.template.name: file_fingerprint(d.template) for d in template_set.documents}
+    lock = read_lock(folder)
+    if lock is None:
+        message = (
+            f"pas de fichier {LOCK_FILE} : les changements de modèle sans nouvelle version ne "
+            "peuvent pas être repérés ; lancez « cdv templates check --mettre-a-jour » pour "
+            "l'écrire"
+        )
+        return [TemplateProblem(AVERTISSEMENT, lock_name, message)], True
+    locked_version = str(lock.get("version", ""))
+    files = lock.get("fichiers") or {}
+    version = template_set.version
+    changed = sorted(n for n in current.keys() | files.keys() if current.get(n) != files.get(n))
+    if version == locked_version:
+        if not changed:
+            return [], True
+        problems = []
+        for name in changed:
+            what = "ajouté" if name not in files else "retiré" if name not in current else "modifié"
+            problems.append(
+                TemplateProblem(
+                    ERREUR,
+                    display(folder / name),
+                    f"modèle {what} sans nouvelle version : passez la version du manifeste de "
+                    f"{version} à {_next_version(version)}, puis lancez « cdv templates check "
+                    "--mettre-a-jour »",
+                )
+            )
+        return problems, False
+    try:
+        older = _version_key(version) < _version_key(locked_version)
+    except TypeError:
+        older = False
+    if older:
+        message = (
+            f"la version du manifeste ({version}) est plus ancienne que celle de {LOCK_FILE} "
+            f"({locked_version}) : une version ne redescend pas"
+        )
+        return [TemplateProblem(ERREUR, display(folder / "manifest.yaml"), message)], False
+    message = (
+        f"nouvelle version {version} (le fichier {LOCK_FILE} enregistre {locked_version}) : lancez "
+        "« cdv templates check --mettre-a-jour » pour l'enregistrer"
+    )
+    return [TemplateProblem(AVERTISSEMENT, lock_name, message)], True
+
+
+def _next_version(version: str) -> str:
+    parts = version.split(".")
+    if parts and parts[-1].isdigit():
+        parts[-1] = str(int(parts[-1]) + 1)
+        return ".".join(parts)
+    return version + ".1"
+
+
+def write_lock(template_set) -> Path:
+    from generator.write import atomic_write
+
+    lines = [
+        "# Empreintes des modèles de cette version du jeu. Écrit par « cdv templates check",
+        "# --mettre-a-jour » ; ne pas modifier à la main. Un modèle changé sans nouvelle version",
+        "# du manifeste est signalé comme une erreur par « cdv templates check ».",
+        f'version: "{template_set.version}"',
+        "fichiers:",
+    ]
+    for doc in sorted(template_set.documents, key=lambda d: d.template.name):
+        lines.append(f'  "{doc.template.name}": {file_fingerprint(doc.template)}')
+    target = template_set.folder / LOCK_FILE
+    atomic_write(target, ("\n".join(lines) + "\n").encode("utf-8"))
+    return target
+
+
+# --------------------------------------------------------------------------- a whole set
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def check_file(path: Path, for_each: str | None = None) -> list[TemplateProblem]:
+    """Check one template file on its own (no version or unused-field checks)."""
+    return DocumentCheck(path, _display(path), for_each).run().problems
+
+
+def check_set(
+    folder: Path | None = None, *, update_lock: bool = False, territory: Path | None = None
+) -> CheckResult:
+    """Check a template set (or, with `territory`, the set as that territory overrides it)."""
+    from generator.templates import TemplateError, load_template_set
+
+    result = CheckResult(folder=folder or Path("."), label=_display(folder) if folder else "")
+    try:
+        template_set = load_template_set(folder)
+    except TemplateError as exc:
+        result.problems.append(
+            TemplateProblem(ERREUR, _display(folder) if folder else "?", str(exc))
+        )
+        return result
+    result.folder = template_set.folder
+    result.label = _display(template_set.folder)
+    if territory is not None:
+        return _check_territory(template_set, territory, result)
+    accessed: set[CtxPath] = set()
+    terminal: set[CtxPath] = set()
+    for doc in template_set.documents:
+        result.documents.append(_display(doc.template))
+        check = DocumentCheck(doc.template, _display(doc.template), doc.for_each).run()
+        result.problems.extend(check.problems)
+        result.problems.extend(_marker_problems(doc.template))
+        accessed |= check.accessed
+        terminal |= check.terminal
+    manifest = _read_manifest(template_set.folder)
+    skip = {str(s) for s in manifest.get("champs_non_affiches") or []}
+    if not result.errors:
+        for info in unused_fields(accessed, terminal, skip):
+            result.problems.append(
+                TemplateProblem(
+                    AVERTISSEMENT,
+                    _display(template_set.folder / "manifest.yaml"),
+                    f"champ « {path_text(info.path)} » ({info.title}) lu dans la description mais "
+                    "montré par aucun modèle du jeu : un pilote peut le remplir, aucun document ne "
+                    "l'affiche (si c'est voulu, ajoutez-le à champs_non_affiches dans le "
+                    "manifeste)",
+                )
+            )
+    problems, may_write = lock_problems(template_set, _display)
+    if update_lock and may_write and not result.errors:
+        result.lock_written = write_lock(template_set)
+        problems = []
+    result.problems.extend(problems)
+    return result
+
+
+def _marker_problems(template: Path) -> list[TemplateProblem]:
+    from generator.templates import declared_parts
+
+    try:
+        problems = declared_parts(template)[1]
+    except Exception:  # noqa: BLE001 - an unreadable file is reported by DocumentCheck
+        return []
+    return [TemplateProblem(ERREUR, _display(template), message) for message in problems]
+
+
+def _check_territory(template_set, territory: Path, result: CheckResult) -> CheckResult:
+    """A territory's own templates (modeles/*.docx) and parts (modeles/parties/*.docx)."""
+    from generator.templates import (
+        LOCAL_FOLDER,
+        PARTS_FOLDER,
+        apply_parts,
+        declared_parts,
+        resolve_for_territory,
+    )
+
+    resolved = resolve_for_territory(template_set, territory)
+    result.label = _display(territory)
+    names = ", ".join(d.template.name for d in template_set.documents)
+    for name in resolved.ignored_overrides:
+        result.problems.append(
+            TemplateProblem(
+                AVERTISSEMENT,
+                _display(territory / name),
+                f"ce fichier ne remplace aucun modèle du jeu : son nom doit être celui d'un modèle "
+                f"({names})",
+            )
+        )
+    for doc in resolved.documents:
+        if doc.id in resolved.overrides:
+            result.documents.append(_display(doc.template))
+            check = DocumentCheck(doc.template, _display(doc.template), doc.for_each).run()
+            result.problems.extend(check.problems)
+            result.problems.extend(_marker_problems(doc.template))
+    declared = {}
+    for doc in resolved.documents:
+        try:
+            declared[doc.id] = declared_parts(doc.template)[0]
+        except Exception:  # noqa: BLE001 - an unreadable template is reported above
+            declared[doc.id] = {}
+    available = sorted({name for parts in declared.values() for name in parts})
+    for name, path in sorted(resolved.parts.items()):
+        owners = [doc for doc in resolved.documents if name in declared[doc.id]]
+        shown = _display(path)
+        if not owners:
+            possible = ", ".join(available) or "aucune"
+            result.problems.append(
+                TemplateProblem(
+                    AVERTISSEMENT,
+                    shown,
+                    f"aucun modèle n'a de partie « {name} » : ce fichier ne remplace rien "
+                    f"(parties possibles : {possible} ; le nom du fichier est celui de la partie, "
+                    f"dans {LOCAL_FOLDER}/{PARTS_FOLDER}/)",
+                )
+            )
+            continue
+        result.documents.append(shown)
+        for_each = "tfpb" if all(d.for_each == "tfpb" for d in owners) else None
+        result.problems.extend(DocumentCheck(path, shown, for_each).run().problems)
+        for doc in owners:
+            for message in apply_parts(doc.template, {name: path})[2]:
+                result.problems.append(TemplateProblem(ERREUR, shown, message))
+    return result
+
+
+def _read_manifest(folder: Path) -> dict:
+    try:
+        data = yaml.safe_load((folder / "manifest.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,79 @@
+"""The reference of what templates can use: generated from the schema, kept current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.render import make_environment
+from generator.schema import validator
+from generator.template_vars import (
+    FILTRES_DOC,
+    _jinja_filters,
+    dependencies,
+    path_text,
+    render_markdown,
+    sample_context,
+    schema_fields,
+    synthetic_description,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "docs" / "variables.md"
+
+
+def test_docs_variables_md_is_current():
+    expected = render_markdown()
+    current = REFERENCE.read_text(encoding="utf-8") if REFERENCE.is_file() else ""
+    assert current == expected, (
+        "docs/variables.md n'est pas à jour : lancez « cdv templates vars » à la racine du dépôt"
+    )
+
+
+def test_the_synthetic_description_is_complete_and_valid():
+    data = synthetic_description()
+    errors = [e.message for e in validator().iter_errors(data)]
+    assert errors == []
+    context = sample_context()
+    # every list of the context the templates loop over has something to check against
+    assert context["signataires_signant"] and context["partenaires_associes"]
+    assert context["tfpb"][0]["axes_avec_actions"]
+    assert context["territoire"]["qpv"][0]["projet"] is not None
+
+
+def test_every_schema_field_and_filter_is_in_the_reference():
+    text = render_markdown()
+    for info in schema_fields():
+        assert f"`{path_text(info.path)}`" in text, path_text(info.path)
+    builtin = set(_jinja_filters())
+    for name in make_environment().filters:
+        if name not in builtin:
+            assert name in FILTRES_DOC, f"filtre « {name} » sans description dans FILTRES_DOC"
+            assert f"| `{name}` |" in text
+    assert "`convention`" in text
+
+
+def test_context_values_are_traced_to_the_fields_they_come_from():
+    deps = dependencies()
+    assert not deps.failed
+    assert ("doc", "epci") in deps.copies[("territoire", "epci", "nom")]
+    assert ("finances", "lignes", "[]", "montant") in deps.copies[
+        ("financements", "lignes", "[]", "montant")
+    ]
+    # a total changes with the amounts it adds up
+    assert ("population_qpv",) in deps.changed[("territoire", "qpv", "[]", "population")]
+
+
+def test_cli_writes_and_verifies_the_reference(tmp_path):
+    target = tmp_path / "variables.md"
+    result = CliRunner().invoke(cli, ["templates", "vars", "--sortie", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == render_markdown()
+    result = CliRunner().invoke(cli, ["templates", "vars", "--verifier", "--sortie", str(target)])
+    assert result.exit_code == 0
+    target.write_text("ancien", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["templates", "vars", "--verifier", "--sortie", str(target)])
+    assert result.exit_code == 1
+    assert "n'est pas à jour" in result.output
