@@ -232,6 +232,15 @@ def read_custom_properties(path_or_bytes) -> dict[str, str]:
     }
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -241,6 +250,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes 0600: give the usual permissions
         os.replace(temp, path)
     except BaseException:
         try:

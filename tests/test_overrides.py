@@ -217,3 +217,19 @@ def test_broken_part_markers_are_errors(tmp_path):
     document.save(str(folder / "contrat.docx"))
     result = check_set(folder)
     assert any("partie « conclusion » sans sa fin" in p.message for p in result.errors)
+
+
+def test_the_shipped_contract_lets_a_territory_bring_its_own_preamble(tmp_path):
+    templates = load_template_set()
+    root = _territory(tmp_path)
+    output = tmp_path / "build"
+    assert build_territory(root, output, templates).status == BUILT
+    contract = output / root.name / "contrat-de-ville.docx"
+    shipped = _text(contract)
+    assert "La loi n°\u00a02014" in shipped and "{#" not in shipped
+    _part(root, "Le Pays de Laon s'engage, avec ses habitants, pour {{ doc.epci }}.")
+    assert build_territory(root, output, templates).status == BUILT
+    text = _text(contract)
+    assert "Le Pays de Laon s'engage, avec ses habitants, pour" in text
+    assert "La loi n°\u00a02014" not in text.split("Visas")[0].split("Préambule")[-1]
+    assert "Visas" in text and "{#" not in text
