@@ -149,7 +149,12 @@ def _problem_json(problem) -> dict:
 
 @cli.command(add_help_option=False)
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option("--epci", required=True, help="Nom complet de l'EPCI, entre guillemets.")
+@click.option(
+    "--epci",
+    required=True,
+    metavar="NOM",
+    help="Nom complet de l'EPCI, entre guillemets (obligatoire).",
+)
 @click.option(
     "--qpv",
     "codes",
@@ -183,12 +188,18 @@ def init(dossier: Path, epci: str, codes: tuple[str, ...]) -> None:
     "--output",
     "-o",
     "output",
+    metavar="DOSSIER",
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("build"),
     help="Dossier où écrire les documents (par défaut : build/).",
 )
 @click.option(
-    "--jobs", "-j", type=click.IntRange(1, 64), default=1, help="Nombre de territoires produits en parallèle."
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    metavar="N",
+    help="Nombre de territoires produits en parallèle.",
 )
 @click.option(
     "--force",
@@ -203,6 +214,7 @@ def init(dossier: Path, epci: str, codes: tuple[str, ...]) -> None:
 @click.option(
     "--modeles",
     "templates_folder",
+    metavar="DOSSIER",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
     help="Dossier d'un jeu de modèles (avec son manifest.yaml) ; par défaut le modèle IREV livré.",
@@ -251,9 +263,13 @@ def build(
                 done.append(result)
                 bar.update(1)
 
-            results = build_many(roots, output, templates, jobs=jobs, force=force, draft=draft, on_result=advance)
+            results = build_many(
+                roots, output, templates, jobs=jobs, force=force, draft=draft, on_result=advance
+            )
     else:
-        results = build_many(roots, output, templates, jobs=jobs, force=force, draft=draft, on_result=report)
+        results = build_many(
+            roots, output, templates, jobs=jobs, force=force, draft=draft, on_result=report
+        )
     _print_build_summary(results, output)
     failed = [r for r in results if r.status not in (BUILT, UP_TO_DATE)]
     if all(r.status == UP_TO_DATE for r in results):
@@ -295,9 +311,17 @@ def _print_build_summary(results, output: Path) -> None:
     click.echo(f"\nDocuments dans : {_display(str(output))}/")
 
 
-cli.add_command(__import__("generator.commands_pdf", fromlist=["pdf"]).pdf)
-cli.add_command(__import__("generator.commands_diff", fromlist=["diff"]).diff)
-cli.add_command(__import__("generator.commands_templates", fromlist=["templates"]).templates)
+def _register_commands() -> None:
+    # imported here: these modules only import click and defer their heavy imports
+    from generator.commands_diff import diff
+    from generator.commands_pdf import pdf
+    from generator.commands_templates import templates
+
+    for command in (pdf, diff, templates):
+        cli.add_command(command)
+
+
+_register_commands()
 
 
 def main() -> None:
@@ -305,13 +329,17 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False, prog_name="cdv")
     except click.exceptions.NoSuchOption as exc:
-        hint = f" ; vouliez-vous dire {' ou '.join(exc.possibilities)} ?" if exc.possibilities else ""
+        hint = (
+            f" ; vouliez-vous dire {' ou '.join(exc.possibilities)} ?" if exc.possibilities else ""
+        )
         _usage_exit(f"option inconnue « {exc.option_name} »{hint}", exc.ctx)
     except click.exceptions.MissingParameter as exc:
         name = exc.param.opts[0] if exc.param is not None and exc.param.opts else "?"
         _usage_exit(f"paramètre obligatoire manquant : {name}", exc.ctx)
     except click.exceptions.BadParameter as exc:
-        _usage_exit(f"valeur invalide pour {exc.param_hint or 'un paramètre'} : {exc.message}", exc.ctx)
+        _usage_exit(
+            f"valeur invalide pour {exc.param_hint or 'un paramètre'} : {exc.message}", exc.ctx
+        )
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
         sys.exit(EXIT_USAGE)

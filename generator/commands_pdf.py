@@ -29,6 +29,7 @@ class _Command(click.Command):
     "--output",
     "-o",
     "output",
+    metavar="DOSSIER",
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("build"),
     help="Dossier où écrire les documents (par défaut : build/).",
@@ -36,6 +37,7 @@ class _Command(click.Command):
 @click.option(
     "--modeles",
     "templates_folder",
+    metavar="DOSSIER",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
     help="Dossier d'un jeu de modèles (avec son manifest.yaml) ; par défaut le modèle IREV livré.",
@@ -43,6 +45,7 @@ class _Command(click.Command):
 @click.option(
     "--jobs",
     "-j",
+    metavar="N",
     type=click.IntRange(1, 64),
     default=1,
     help="Nombre de territoires produits en parallèle (documents Word).",

@@ -73,6 +73,7 @@ def templates() -> None:
 @click.option(
     "--modeles",
     "templates_folder",
+    metavar="DOSSIER",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
     help="Jeu de modèles auquel comparer les modèles locaux d'un territoire (par défaut : le "
@@ -190,10 +191,10 @@ def _for_each(path: Path) -> str | None:
 @click.option(
     "--sortie",
     "output",
+    metavar="FICHIER",
     type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
     default=DEFAULT_REFERENCE,
-    show_default=True,
-    help="Fichier Markdown à écrire ; « - » pour l'afficher.",
+    help="Fichier Markdown à écrire (par défaut : docs/variables.md) ; « - » pour l'afficher.",
 )
 @click.option(
     "--verifier",
