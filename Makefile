@@ -36,6 +36,8 @@ lint: $(VENV)/.installe-tests
 bench: $(VENV)/.installe
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python bench/bench_diff.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
