@@ -112,18 +112,24 @@ def _slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "document"
 
 
-def render_documents(desc, templates: TemplateSet, draft_warnings: list[str], digest: str) -> dict[str, tuple[bytes, str]]:
+def render_documents(
+    desc, templates: TemplateSet, draft_warnings: list[str], digest: str
+) -> dict[str, tuple[bytes, str]]:
     """Output name -> (deterministic bytes, template file name), for every document of the set."""
     from generator.context import build_context, convention_context
-    from generator.render import document_bytes, render_template
+    from generator.render import clean, document_bytes, render_template
     from generator.write import deterministic_docx
 
     context = build_context(
         desc.data,
         draft=bool(draft_warnings),
-        tool={"version": __version__, "modele": templates.name, "modele_version": templates.version},
+        tool={
+            "version": __version__,
+            "modele": templates.name,
+            "modele_version": templates.version,
+        },
     )
-    epci = context["doc"]["epci"] or desc.name
+    epci = clean(context["doc"]["epci"] or desc.name)
     date = context["doc"]["date"] or ""
     outputs: dict[str, tuple[bytes, str]] = {}
     for doc in templates.documents:
@@ -158,7 +164,8 @@ def render_documents(desc, templates: TemplateSet, draft_warnings: list[str], di
                     "cdv_modele_origine": origin,
                     "cdv_outil_version": __version__,
                     "cdv_empreinte_entrees": digest,
-                    "cdv_statut": context["doc"]["statut"] + (" (brouillon)" if draft_warnings else ""),
+                    "cdv_statut": context["doc"]["statut"]
+                    + (" (brouillon)" if draft_warnings else ""),
                 },
                 description=desc.data,
             )
@@ -174,63 +181,95 @@ def _free_name(folder: Path, stem: str, suffix: str, tag: str) -> Path:
 
 
 def write_outputs(
-    folder: Path, outputs: dict[str, tuple[bytes, str]], previous: dict, force: bool
+    folder: Path,
+    outputs: dict[str, tuple[bytes, str]],
+    previous: dict,
+    force: bool,
+    on_progress=None,
 ) -> tuple[list[DocumentOutcome], dict]:
-    """Write documents without losing hand edits; return outcomes and the manifest entries."""
+    """Write documents without losing hand edits; return outcomes and the manifest entries.
+
+    A document is taken for a hand edit when its bytes differ from what the manifest recorded,
+    when the manifest does not know it, or when it was already protected. `on_progress(entries)`
+    is called after each write, so that an interrupted build leaves a manifest that knows every
+    document already written.
+    """
     outcomes: list[DocumentOutcome] = []
     recorded_docs: dict = previous.get("documents", {})
     entries: dict = {}
+
+    def done(name: str, entry: dict, outcome: DocumentOutcome) -> None:
+        entries[name] = entry
+        outcomes.append(outcome)
+        if on_progress is not None:
+            on_progress(entries)
+
     for name, (data, template) in sorted(outputs.items()):
         target = folder / name
+        stem, suffix = target.stem, target.suffix
+        beside = folder / f"{stem}.nouveau{suffix}"
         new_sha = _sha(data)
         entry = {"sha256": new_sha, "modele": template}
+        before = recorded_docs.get(name, {})
+        ours = {before.get("sha256"), before.get("en_cours")} - {None}
         if target.exists():
             current = _file_sha(target)
-            recorded = recorded_docs.get(name, {}).get("sha256")
             if current == new_sha:
-                outcomes.append(DocumentOutcome(name, UNCHANGED))
-                entries[name] = entry
+                _remove_ours(beside, before.get("nouveau"))
+                done(name, entry, DocumentOutcome(name, UNCHANGED))
                 continue
-            if current != recorded:
-                stem, suffix = target.stem, target.suffix
+            if current not in ours or before.get("protege"):
                 if force:
                     backup = _free_name(folder, stem, suffix, "sauvegarde")
+                    if on_progress is not None:
+                        on_progress({**entries, name: {**before, "en_cours": new_sha}})
                     os.replace(target, backup)
                     atomic_write(target, data)
-                    stale_new = folder / f"{stem}.nouveau{suffix}"
-                    if stale_new.exists():
-                        stale_new.unlink()
-                    outcomes.append(
-                        DocumentOutcome(name, REPLACED, f"modifié à la main ; sauvegardé dans {backup.name}")
-                    )
-                    entries[name] = entry
+                    _remove_ours(beside, before.get("nouveau"))
+                    note = f"modifié à la main ; sauvegardé dans {backup.name}"
+                    done(name, entry, DocumentOutcome(name, REPLACED, note))
                 else:
-                    beside = folder / f"{stem}.nouveau{suffix}"
                     if not beside.exists() or _file_sha(beside) != new_sha:
                         atomic_write(beside, data)
-                    outcomes.append(
-                        DocumentOutcome(
-                            name,
-                            PROTECTED,
-                            f"modifié à la main depuis sa production : non écrasé ; nouvelle version "
-                            f"dans {beside.name} (--force pour remplacer, avec sauvegarde)",
-                        )
+                    note = (
+                        "modifié à la main depuis sa production : non écrasé ; nouvelle version "
+                        f"dans {beside.name} (--force pour remplacer, avec sauvegarde)"
                     )
-                    entries[name] = {"sha256": recorded or current, "modele": template, "protege": True}
+                    protected = {
+                        "sha256": before.get("sha256"),
+                        "modele": template,
+                        "protege": True,
+                        "nouveau": new_sha,
+                    }
+                    done(name, protected, DocumentOutcome(name, PROTECTED, note))
                 continue
+        if on_progress is not None:  # the manifest knows these bytes before they land
+            on_progress({**entries, name: {**before, "en_cours": new_sha}})
         atomic_write(target, data)
-        outcomes.append(DocumentOutcome(name, WRITTEN))
-        entries[name] = entry
+        _remove_ours(beside, before.get("nouveau"))
+        done(name, entry, DocumentOutcome(name, WRITTEN))
     for name, info in sorted(recorded_docs.items()):
         if name in outputs:
             continue
         stale = folder / name
-        if stale.exists() and _file_sha(stale) == info.get("sha256"):
+        if stale.exists() and _file_sha(stale) == info.get("sha256") and not info.get("protege"):
             stale.unlink()
             outcomes.append(DocumentOutcome(name, REMOVED, "n'est plus produit"))
         elif stale.exists():
-            outcomes.append(DocumentOutcome(name, KEPT, "n'est plus produit mais a été modifié à la main : conservé"))
+            note = "n'est plus produit mais a été modifié à la main : conservé"
+            outcomes.append(DocumentOutcome(name, KEPT, note))
     return outcomes, entries
+
+
+def _remove_ours(path: Path, sha: str | None) -> None:
+    """Remove a `.nouveau` file this tool wrote, if nobody changed it since."""
+    if sha and path.exists() and _file_sha(path) == sha:
+        path.unlink()
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    atomic_write(folder / MANIFEST_NAME, text.encode())
 
 
 def build_territory(
@@ -252,7 +291,9 @@ def build_territory(
         and all((folder / n).is_file() for n in previous.get("documents", {}))
     ):
         result.status = UP_TO_DATE
-        result.documents = [DocumentOutcome(n, UNCHANGED) for n in sorted(previous.get("documents", {}))]
+        result.documents = [
+            DocumentOutcome(n, UNCHANGED) for n in sorted(previous.get("documents", {}))
+        ]
         result.seconds = time.perf_counter() - start
         return result
     validation = validate_target(Target(root))
@@ -263,7 +304,7 @@ def build_territory(
             result.message = "non construit : la description comporte des erreurs (--draft pour produire un document de travail)"
             result.seconds = time.perf_counter() - start
             return result
-        warnings = [p.format() for p in validation.errors]
+        warnings = [p.format(base=root) for p in validation.errors]
         result.draft = True
     try:
         outputs = render_documents(validation.description, templates, warnings, digest)
@@ -272,20 +313,35 @@ def build_territory(
         result.message = str(exc)
         result.seconds = time.perf_counter() - start
         return result
-    folder.mkdir(parents=True, exist_ok=True)
-    outcomes, entries = write_outputs(folder, outputs, previous, force)
-    _note_local_templates(outcomes, outputs, templates)
     manifest = {
         "format": MANIFEST_FORMAT,
         "outil": __version__,
         "modele": templates.name,
         "modele_version": templates.version,
         "modeles_locaux": templates.local_files(),
-        "empreinte": digest,
+        "empreinte": None,  # set once every document is written
         "brouillon": bool(warnings),
-        "documents": entries,
+        "documents": dict(previous.get("documents", {})),
     }
-    atomic_write(folder / MANIFEST_NAME, (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+
+    def progress(entries: dict) -> None:
+        _write_manifest(folder, {**manifest, "documents": {**manifest["documents"], **entries}})
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        outcomes, entries = write_outputs(folder, outputs, previous, force, progress)
+        _note_local_templates(outcomes, outputs, templates)
+        _write_manifest(folder, {**manifest, "empreinte": digest, "documents": entries})
+    except OSError as exc:
+        where = exc.filename or folder
+        result.status = FAILED
+        result.message = (
+            f"impossible d'écrire {where} : {exc.strerror or exc} (document ouvert dans Word, "
+            "disque plein ou dossier protégé ?) ; fermez le document ou choisissez un autre "
+            "dossier avec --output, puis relancez"
+        )
+        result.seconds = time.perf_counter() - start
+        return result
     result.documents = outcomes
     result.status = BUILT
     result.seconds = time.perf_counter() - start
@@ -311,7 +367,9 @@ def _build_one(args) -> BuildResult:
     root, output, templates_folder, force, draft = args
     from generator.templates import load_template_set
 
-    return build_territory(root, output, load_template_set(templates_folder), force=force, draft=draft)
+    return build_territory(
+        root, output, load_template_set(templates_folder), force=force, draft=draft
+    )
 
 
 def build_many(

@@ -60,6 +60,8 @@ def normalize(schema: dict, value):
     if kind == "array":
         items = schema.get("items", {})
         return [normalize(items, v) for v in value] if isinstance(value, list) else []
+    if isinstance(value, str) and not value.strip():
+        return None  # a blank text is no text: the template shows nothing for it
     return value
 
 
@@ -93,7 +95,9 @@ def _table(lines: list[dict], key, labels: list[tuple[object, str]], years: list
     return {"lignes": rows, "totaux": totals, "total": sum(totals, Decimal(0))}
 
 
-def finances(data: dict, signatories: dict[str, dict], orientations: list[dict], qpvs: list[dict]) -> dict:
+def finances(
+    data: dict, signatories: dict[str, dict], orientations: list[dict], qpvs: list[dict]
+) -> dict:
     """The tables of the financial annex, per year: by funder, type, orientation and QPV."""
     type_labels = _labels("financements", "lignes", "type")
     status_labels = _labels("financements", "lignes", "statut")
@@ -125,10 +129,16 @@ def finances(data: dict, signatories: dict[str, dict], orientations: list[dict],
         )
     )
     funders = [(sid, sig["nom"]) for sid, sig in signatories.items()]
-    funders += sorted({(l["financeur"], l["financeur"]) for l in lines if l["financeur"] not in signatories})
+    funders += sorted(
+        {(l["financeur"], l["financeur"]) for l in lines if l["financeur"] not in signatories}
+    )
     orientation_labels = [(o["id"], o["titre"]) for o in orientations] + [(None, "Transversal")]
-    qpv_labels = [(q["code"], f"{q['libelle']} ({q['code']})") for q in qpvs] + [(None, "Intercommunal")]
-    by_type = _table(lines, lambda l: l.get("type"), [(t, type_labels.get(t, t)) for t in CREDIT_TYPES], YEARS)
+    qpv_labels = [(q["code"], f"{q['libelle']} ({q['code']})") for q in qpvs] + [
+        (None, "Intercommunal")
+    ]
+    by_type = _table(
+        lines, lambda l: l.get("type"), [(t, type_labels.get(t, t)) for t in CREDIT_TYPES], YEARS
+    )
     by_funder = _table(lines, lambda l: l.get("financeur"), funders, YEARS)
     funder_type_rows = []
     for sid, name in funders:
@@ -139,6 +149,7 @@ def finances(data: dict, signatories: dict[str, dict], orientations: list[dict],
                 funder_type_rows.append(
                     {**table["lignes"][0], "type_libelle": type_labels.get(credit, credit)}
                 )
+
     def by_credit(subset: list[dict]) -> dict:
         sums = {
             credit: sum((x["montant_dec"] for x in subset if x.get("type") == credit), Decimal(0))
@@ -169,7 +180,11 @@ def finances(data: dict, signatories: dict[str, dict], orientations: list[dict],
         "par_financeur_et_type": funder_type_rows,
         "par_orientation": _table(
             lines,
-            lambda l: l.get("orientation") if l.get("orientation") in {o["id"] for o in orientations} else None,
+            lambda l: (
+                l.get("orientation")
+                if l.get("orientation") in {o["id"] for o in orientations}
+                else None
+            ),
             orientation_labels,
             YEARS,
         ),
@@ -201,9 +216,17 @@ def tfpb_convention(convention: dict, context: dict) -> dict:
     housing = []
     for item in convention["patrimoine"]:
         qpv = qpv_by_code.get(item["qpv"], {})
-        housing.append({**item, "nom": qpv.get("libelle", item["qpv"]), "communes": qpv.get("communes_noms", "")})
+        housing.append(
+            {
+                **item,
+                "nom": qpv.get("libelle", item["qpv"]),
+                "communes": qpv.get("communes_noms", ""),
+            }
+        )
     insee = {i for item in housing for i in qpv_by_code.get(item["qpv"], {}).get("insee", [])}
-    communes = [s for s in signatories.values() if s.get("type") == "commune" and s.get("insee") in insee]
+    communes = [
+        s for s in signatories.values() if s.get("type") == "commune" and s.get("insee") in insee
+    ]
     estimated = defaultdict(Decimal)
     for entry in convention["abattement_estime"]:
         if isinstance(entry.get("annee"), int):
@@ -302,7 +325,9 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
     ctx = normalize(schema, data)
     reference = qpv_reference()
     contrat = ctx["contrat"]
-    status_labels = resolve(resolve(schema["$defs"]["contrat"])["properties"]["statut"])["x-libelles"]
+    status_labels = resolve(resolve(schema["$defs"]["contrat"])["properties"]["statut"])[
+        "x-libelles"
+    ]
     type_labels = _labels("signataire", "type")
 
     communes_by_insee = {c["insee"]: c for c in ctx["territoire"]["communes"] if c.get("insee")}
@@ -325,11 +350,16 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
     projects = _by(ctx["quartiers"], "qpv")
     for qpv in qpvs:
         qpv["projet"] = projects.get(qpv["code"])
-    ordered_projects = [dict(projects[q["code"]], qpv_info=q) for q in qpvs if q["code"] in projects]
+    ordered_projects = [
+        dict(projects[q["code"]], qpv_info=q) for q in qpvs if q["code"] in projects
+    ]
 
     rank = {t: i for i, t in enumerate(SIGNATORY_ORDER)}
     signatories_list = sorted(
-        (dict(s, type_libelle=type_labels.get(s.get("type"), s.get("type"))) for s in ctx["signataires"]),
+        (
+            dict(s, type_libelle=type_labels.get(s.get("type"), s.get("type")))
+            for s in ctx["signataires"]
+        ),
         key=lambda s: rank.get(s.get("type"), 99),
     )
     signatories = {s["id"]: s for s in signatories_list if s.get("id")}
@@ -337,7 +367,11 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
     for sheet in ctx["engagements"]:
         sig = signatories.get(sheet.get("signataire"), {"nom": sheet.get("signataire")})
         sheets.append(dict(sheet, signataire_info=sig))
-    sheets.sort(key=lambda s: list(signatories).index(s["signataire"]) if s["signataire"] in signatories else 999)
+    sheets.sort(
+        key=lambda s: (
+            list(signatories).index(s["signataire"]) if s["signataire"] in signatories else 999
+        )
+    )
     for sig in signatories.values():
         sig["engagement"] = next((s for s in sheets if s["signataire"] == sig["id"]), None)
 
@@ -398,7 +432,9 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
             "territoire": dict(ctx["territoire"], qpv=qpvs, communes_par_insee=communes_by_insee),
             "quartiers": ordered_projects,
             "signataires": signatories_list,
-            "signataires_signant": [s for s in signatories_list if (s.get("role") or "signataire") == "signataire"],
+            "signataires_signant": [
+                s for s in signatories_list if (s.get("role") or "signataire") == "signataire"
+            ],
             "partenaires_associes": [s for s in signatories_list if s.get("role") == "associe"],
             "engagements": sheets,
             "orientations": orientations,

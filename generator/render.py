@@ -178,7 +178,8 @@ def render_template(template: Path, context: dict, warnings: list[str] | None = 
         name = _undefined_name(exc.message or "")
         raise RenderError(
             f"modèle {template.name} : variable ou champ inconnu « {name} » ; vérifiez "
-            "l'orthographe de la balise (voir la référence des variables)"
+            "l'orthographe de la balise (référence : docs/variables.md) ; « cdv templates "
+            "check » situe la balise dans le modèle"
         ) from exc
     except Exception as exc:  # docxtpl raises plain exceptions on broken packages
         if isinstance(exc, RenderError):

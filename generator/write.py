@@ -35,10 +35,19 @@ CUSTOM_XML_PROPS_REL = (
 CUSTOM_XML_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str, attribute: bool = False) -> str:
+    """Text safe in an XML part: escaped, without the characters XML forbids."""
+    text = escape(_XML_ILLEGAL.sub("", str(value)))
+    return text.replace('"', "&quot;") if attribute else text
+
+
 def _core_xml(props: dict[str, str], timestamp: str) -> bytes:
     def el(tag: str, key: str) -> str:
         value = props.get(key)
-        return f"<{tag}>{escape(value)}</{tag}>" if value else ""
+        return f"<{tag}>{_xml_text(value)}</{tag}>" if value else ""
 
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -60,8 +69,8 @@ def _core_xml(props: dict[str, str], timestamp: str) -> bytes:
 
 def _custom_xml(custom: dict[str, str]) -> bytes:
     items = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{_xml_text(name, attribute=True)}">'
+        f"<vt:lpwstr>{_xml_text(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(sorted(custom.items()), start=2)
     )
     return (
@@ -85,7 +94,9 @@ def _add_relationship(rels: bytes, rel_type: str, target: str) -> bytes:
     if f'Type="{rel_type}"' in text:
         return rels
     numbers = [int(n) for n in re.findall(r'Id="rId(\d+)"', text)]
-    rel = f'<Relationship Id="rId{max(numbers, default=0) + 1}" Type="{rel_type}" Target="{target}"/>'
+    rel = (
+        f'<Relationship Id="rId{max(numbers, default=0) + 1}" Type="{rel_type}" Target="{target}"/>'
+    )
     return text.replace("</Relationships>", rel + "</Relationships>").encode("utf-8")
 
 
@@ -200,7 +211,9 @@ def deterministic_docx(
         "docProps/core.xml",
         "application/vnd.openxmlformats-package.core-properties+xml",
     )
-    parts["_rels/.rels"] = _add_relationship(parts["_rels/.rels"], CUSTOM_PROPS_REL, CUSTOM_PROPS_PART)
+    parts["_rels/.rels"] = _add_relationship(
+        parts["_rels/.rels"], CUSTOM_PROPS_REL, CUSTOM_PROPS_PART
+    )
     for name, content in (extra_parts or {}).items():
         parts[name] = content
     if description is not None:

@@ -90,12 +90,6 @@ def test_hostile_strings_in_headers_and_footers(hostile):
         assert expected in norm("\n".join(read_docx(path).margins)), path.name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: build.render_documents puts the raw EPCI name in the core properties and "
-    "write._core_xml does not remove characters that XML forbids (\\x0b, \\x0c): "
-    "docProps/core.xml is not well-formed, Word and python-docx refuse the document",
-)
 def test_hostile_strings_in_document_properties(hostile):
     expected = norm(printed(f"Agglo {HOSTILE}"))
     for path in sorted(hostile.glob("*.docx")):
@@ -211,12 +205,6 @@ def test_a_missing_optional_section_renders_as_nothing(bare):
         assert "\ue002" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='bug: a text of blanks only (« bilan_contrat_precedent: " " » or a « |+ » block) '
-    "is truthy for the template's {%p if %}: the heading is printed over an empty section; "
-    "context.normalize should treat blank strings as missing",
-)
 def test_a_blank_optional_text_renders_as_nothing(tmp_path):
     data = minimal()
     data["contrat"]["bilan_contrat_precedent"] = "  \n  "
