@@ -11,39 +11,18 @@ from pathlib import Path
 import click
 
 from generator import __version__
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-DEFAULT_CONTRACTS = Path("contracts")
-
-_HEADINGS = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
-
-
-class _Formatter(click.HelpFormatter):
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="Utilisation : ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(_HEADINGS.get(heading, heading))
-
-
-class _Context(click.Context):
-    formatter_class = _Formatter
-
-
-class _Command(click.Command):
-    context_class = _Context
-
-
-class _Group(click.Group):
-    context_class = _Context
-    command_class = _Command
-
+from generator.cli_common import (
+    DEFAULT_CONTRACTS,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    territories_and_templates,
+)
+from generator.cli_common import Group as _Group
+from generator.cli_common import display as _display_path
+from generator.cli_common import help_option as _help_option
 
 _SETTINGS = {"help_option_names": ["-h", "--help"]}
-
-
-def _help_option(func):
-    return click.help_option("-h", "--help", help="Afficher cette aide et quitter.")(func)
 
 
 @click.group(
@@ -67,11 +46,7 @@ def cli() -> None:
     """
 
 
-def _display(path: str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return path
+_display = _display_path
 
 
 def _plural(count: int, word: str) -> str:
@@ -209,7 +184,8 @@ def init(dossier: Path, epci: str, codes: tuple[str, ...]) -> None:
 @click.option(
     "--draft",
     is_flag=True,
-    help="Produire aussi les territoires dont la description a des erreurs, avec un avertissement visible.",
+    help="Produire aussi les territoires dont la description a des erreurs, avec un "
+    "avertissement visible.",
 )
 @click.option(
     "--modeles",
@@ -238,16 +214,8 @@ def build(
     2 si la commande est mal employée.
     """
     from generator.build import BUILT, NOT_BUILT, UP_TO_DATE, build_many
-    from generator.templates import TemplateError, load_template_set
-    from generator.validate import UsageError, discover
 
-    paths = list(chemins) or [DEFAULT_CONTRACTS]
-    try:
-        targets = discover(paths)
-        templates = load_template_set(templates_folder)
-    except (UsageError, TemplateError) as exc:
-        raise click.UsageError(str(exc)) from exc
-    roots = list(dict.fromkeys(t.root for t in targets))
+    roots, templates = territories_and_templates(list(chemins), templates_folder)
     interactive = sys.stdout.isatty()
     done = []
 

@@ -15,25 +15,11 @@ from pathlib import Path
 
 import click
 
+from generator.cli_common import Command as _Command
+from generator.cli_common import display as _display_path
+
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
 DESCRIPTION_SUFFIXES = (".yaml", ".yml")
-_HEADINGS = {"Options": "Options", "Arguments": "Arguments"}
-
-
-class _Formatter(click.HelpFormatter):
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="Utilisation : ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(_HEADINGS.get(heading, heading))
-
-
-class _Context(click.Context):
-    formatter_class = _Formatter
-
-
-class _Command(click.Command):
-    context_class = _Context
 
 
 class DiffError(Exception):
@@ -247,11 +233,7 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_TROUBLE)
 
 
-def _display(path: Path | str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+_display = _display_path
 
 
 def _check_output(path: Path, suffix: str, inputs: list[Path], option: str) -> None:

@@ -1,8 +1,7 @@
 """The `cdv pdf` command: the signature package of each territory, as PDF.
 
-Registered by cli.py (`cli.add_command`). This module imports nothing from cli.py at import
-time, so that either module can be imported first; heavy modules are imported inside the
-command, so that `cdv --help` stays fast.
+Registered by cli.py (`cli.add_command`). Heavy modules are imported inside the command, so
+that `cdv --help` stays fast.
 """
 
 from __future__ import annotations
@@ -12,15 +11,7 @@ from pathlib import Path
 
 import click
 
-
-class _Command(click.Command):
-    """A command whose help is in French, like the others (cli._Context)."""
-
-    @property
-    def context_class(self):  # type: ignore[override]
-        from generator.cli import _Context
-
-        return _Context
+from generator.cli_common import Command as _Command
 
 
 @click.command("pdf", cls=_Command, add_help_option=False)
@@ -99,19 +90,12 @@ def pdf(
     Code de sortie : 0 si tout est produit ou à jour, 1 si un territoire n'a pas pu l'être,
     2 si la commande est mal employée.
     """
-    from generator.cli import DEFAULT_CONTRACTS, EXIT_OK, EXIT_PROBLEMS, _display
+    from generator.cli_common import EXIT_OK, EXIT_PROBLEMS, territories_and_templates
+    from generator.cli_common import display as _display
     from generator.package import PACKAGE_NAME
     from generator.pdf import UP_TO_DATE, WRITTEN, ConversionError, make_packages
-    from generator.templates import TemplateError, load_template_set
-    from generator.validate import UsageError, discover
 
-    paths = list(chemins) or [DEFAULT_CONTRACTS]
-    try:
-        targets = discover(paths)
-        templates = load_template_set(templates_folder)
-    except (UsageError, TemplateError) as exc:
-        raise click.UsageError(str(exc)) from exc
-    roots = list(dict.fromkeys(t.root for t in targets))
+    roots, templates = territories_and_templates(list(chemins), templates_folder)
     done = []
 
     def built(result) -> None:

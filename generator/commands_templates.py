@@ -11,41 +11,13 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+from generator.cli_common import EXIT_OK, EXIT_PROBLEMS
+from generator.cli_common import Group as _Group
+from generator.cli_common import display as _display_path
+from generator.cli_common import help_option as _help_option
+
 DEFAULT_REFERENCE = Path("docs") / "variables.md"
-_HEADINGS = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
-
-
-class _Formatter(click.HelpFormatter):
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="Utilisation : ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(_HEADINGS.get(heading, heading))
-
-
-class _Context(click.Context):
-    formatter_class = _Formatter
-
-
-class _Command(click.Command):
-    context_class = _Context
-
-
-class _Group(click.Group):
-    context_class = _Context
-    command_class = _Command
-
-
-def _help_option(func):
-    return click.help_option("-h", "--help", help="Afficher cette aide et quitter.")(func)
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+_display = _display_path
 
 
 def _plural(count: int, word: str) -> str:

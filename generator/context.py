@@ -121,31 +121,34 @@ def finances(
         )
     funder_rank = {sid: i for i, sid in enumerate(signatories)}
     lines.sort(
-        key=lambda l: (
-            l["annee"],
-            funder_rank.get(l.get("financeur"), 999),
-            CREDIT_TYPES.index(l["type"]) if l.get("type") in CREDIT_TYPES else 9,
-            l.get("dispositif") or "",
+        key=lambda line: (
+            line["annee"],
+            funder_rank.get(line.get("financeur"), 999),
+            CREDIT_TYPES.index(line["type"]) if line.get("type") in CREDIT_TYPES else 9,
+            line.get("dispositif") or "",
         )
     )
     funders = [(sid, sig["nom"]) for sid, sig in signatories.items()]
     funders += sorted(
-        {(l["financeur"], l["financeur"]) for l in lines if l["financeur"] not in signatories}
+        {(li["financeur"], li["financeur"]) for li in lines if li["financeur"] not in signatories}
     )
     orientation_labels = [(o["id"], o["titre"]) for o in orientations] + [(None, "Transversal")]
     qpv_labels = [(q["code"], f"{q['libelle']} ({q['code']})") for q in qpvs] + [
         (None, "Intercommunal")
     ]
     by_type = _table(
-        lines, lambda l: l.get("type"), [(t, type_labels.get(t, t)) for t in CREDIT_TYPES], YEARS
+        lines,
+        lambda line: line.get("type"),
+        [(t, type_labels.get(t, t)) for t in CREDIT_TYPES],
+        YEARS,
     )
-    by_funder = _table(lines, lambda l: l.get("financeur"), funders, YEARS)
+    by_funder = _table(lines, lambda line: line.get("financeur"), funders, YEARS)
     funder_type_rows = []
     for sid, name in funders:
         for credit in CREDIT_TYPES:
-            subset = [l for l in lines if l.get("financeur") == sid and l.get("type") == credit]
+            subset = [li for li in lines if li.get("financeur") == sid and li.get("type") == credit]
             if subset:
-                table = _table(subset, lambda l: 0, [(0, name)], YEARS)
+                table = _table(subset, lambda line: 0, [(0, name)], YEARS)
                 funder_type_rows.append(
                     {**table["lignes"][0], "type_libelle": type_labels.get(credit, credit)}
                 )
@@ -180,9 +183,9 @@ def finances(
         "par_financeur_et_type": funder_type_rows,
         "par_orientation": _table(
             lines,
-            lambda l: (
-                l.get("orientation")
-                if l.get("orientation") in {o["id"] for o in orientations}
+            lambda line: (
+                line.get("orientation")
+                if line.get("orientation") in {o["id"] for o in orientations}
                 else None
             ),
             orientation_labels,
@@ -190,7 +193,7 @@ def finances(
         ),
         "par_qpv": _table(
             lines,
-            lambda l: l.get("qpv") if l.get("qpv") in {q["code"] for q in qpvs} else None,
+            lambda line: line.get("qpv") if line.get("qpv") in {q["code"] for q in qpvs} else None,
             qpv_labels,
             YEARS,
         ),

@@ -188,7 +188,9 @@ def build_toc(document) -> None:
     index = parent.index(marker)
     parent.remove(marker)
     for offset, (level, number, text, name) in enumerate(entries):
-        parent.insert(index + offset, _toc_entry(level, number, text, name, toc_styles.get(level), width))
+        parent.insert(
+            index + offset, _toc_entry(level, number, text, name, toc_styles.get(level), width)
+        )
 
 
 def _toc_entry(level: int, number: str, text: str, bookmark: str, style: str | None, width: int):
@@ -198,7 +200,7 @@ def _toc_entry(level: int, number: str, text: str, bookmark: str, style: str | N
     style_xml = f'<w:pStyle w:val="{style}"/>' if style else ""
     indent = "" if style else f'<w:ind w:left="{(level - 1) * 340}"/>'
     return parse_xml(
-        f"<w:p {W}><w:pPr>{style_xml}<w:tabs><w:tab w:val=\"right\" w:leader=\"dot\" "
+        f'<w:p {W}><w:pPr>{style_xml}<w:tabs><w:tab w:val="right" w:leader="dot" '
         f'w:pos="{width}"/></w:tabs>{indent}</w:pPr>'
         f'<w:hyperlink w:anchor="{bookmark}" w:history="1">'
         f'<w:r><w:t xml:space="preserve">{label}</w:t></w:r><w:r><w:tab/></w:r>'
@@ -300,7 +302,9 @@ def add_draft_warning(document, warnings: list[str]) -> None:
         f'<w:r><w:br/><w:t xml:space="preserve">• {_xml(w)}</w:t></w:r>' for w in warnings[:30]
     )
     if len(warnings) > 30:
-        lines += f'<w:r><w:br/><w:t xml:space="preserve">… et {len(warnings) - 30} autres.</w:t></w:r>'
+        lines += (
+            f'<w:r><w:br/><w:t xml:space="preserve">… et {len(warnings) - 30} autres.</w:t></w:r>'
+        )
     frame = parse_xml(
         f"<w:p {W}><w:pPr><w:pBdr>"
         + "".join(
@@ -330,4 +334,3 @@ def post_process(document, warnings: list[str]) -> None:
     ask_to_update_fields(document)
     if warnings:
         add_draft_warning(document, warnings)
-

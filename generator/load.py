@@ -131,7 +131,9 @@ class _Converter:
         first_seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.error(key_node, path, "une clé doit être un simple mot, pas une liste ni un tableau")
+                self.error(
+                    key_node, path, "une clé doit être un simple mot, pas une liste ni un tableau"
+                )
                 continue
             key = key_node.value
             if key in first_seen:
@@ -167,7 +169,9 @@ class _Converter:
             try:
                 return _CONSTRUCTOR.construct_yaml_int(node)
             except ValueError:  # more digits than Python converts (4,300)
-                self.error(node, path, f"nombre trop long ({len(node.value)} chiffres) : vérifiez-le")
+                self.error(
+                    node, path, f"nombre trop long ({len(node.value)} chiffres) : vérifiez-le"
+                )
                 return None
         value = _CONSTRUCTOR.construct_yaml_float(node)
         if not math.isfinite(value):

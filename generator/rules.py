@@ -83,7 +83,9 @@ def territory_qpv(desc: Description) -> dict[str, Path_]:
 
 def territory_insee(desc: Description) -> set[str]:
     return {
-        item["insee"] for _, item in _items(desc, "territoire", "communes") if _str(item.get("insee"))
+        item["insee"]
+        for _, item in _items(desc, "territoire", "communes")
+        if _str(item.get("insee"))
     }
 
 
@@ -136,7 +138,11 @@ def rule_qpv_reference(desc: Description) -> list[Problem]:
                 )
             )
         elif len(inside) < len(ref.insee):
-            missing = [f"{n} ({i})" for i, n in zip(ref.insee, ref.communes) if i not in communes]
+            missing = [
+                f"{n} ({i})"
+                for i, n in zip(ref.insee, ref.communes, strict=False)
+                if i not in communes
+            ]
             out.append(
                 desc.problem(
                     AVERTISSEMENT,
@@ -204,7 +210,8 @@ def rule_projets_de_quartier(desc: Description) -> list[Problem]:
             severity,
             path,
             f"le QPV {code} n'a pas de projet de quartier : ajoutez un fichier "
-            f"quartiers/{code}.yaml" + (" (obligatoire dans la version finale)" if _is_final(desc) else ""),
+            f"quartiers/{code}.yaml"
+            + (" (obligatoire dans la version finale)" if _is_final(desc) else ""),
         )
         for code, path in territory_qpv(desc).items()
         if code not in have
@@ -272,7 +279,7 @@ def rule_references(desc: Description) -> list[Problem]:
             check(path, value, signataires, "le signataire", "signataires")
     for path, item in _items(desc, "tfpb"):
         bailleur = _str(item.get("bailleur"))
-        for spath, sig in _items(desc, "signataires"):
+        for _, sig in _items(desc, "signataires"):
             if sig.get("id") == bailleur and sig.get("type") != "bailleur":
                 out.append(
                     desc.problem(
@@ -349,7 +356,9 @@ def rule_years(desc: Description) -> list[Problem]:
         debut, fin = item.get("debut"), item.get("fin")
         if isinstance(debut, int) and isinstance(fin, int) and debut > fin:
             out.append(
-                desc.problem(ERREUR, path + ("fin",), f"la livraison ({fin}) précède le début ({debut})")
+                desc.problem(
+                    ERREUR, path + ("fin",), f"la livraison ({fin}) précède le début ({debut})"
+                )
             )
     return out
 
@@ -449,11 +458,17 @@ def rule_tfpb_balance(desc: Description) -> list[Problem]:
 def rule_signatories(desc: Description) -> list[Problem]:
     """The État, the EPCI and at least one commune sign the contract."""
     signing = [
-        item for _, item in _items(desc, "signataires") if item.get("role", "signataire") == "signataire"
+        item
+        for _, item in _items(desc, "signataires")
+        if item.get("role", "signataire") == "signataire"
     ]
     types = {item.get("type") for item in signing if isinstance(item.get("type"), str)}
     out = []
-    for needed, label in (("etat", "l'État"), ("epci", "l'EPCI"), ("commune", "au moins une commune")):
+    for needed, label in (
+        ("etat", "l'État"),
+        ("epci", "l'EPCI"),
+        ("commune", "au moins une commune"),
+    ):
         if needed not in types:
             out.append(
                 desc.problem(
@@ -480,7 +495,9 @@ def rule_signatories(desc: Description) -> list[Problem]:
 
 def rule_steering_body(desc: Description) -> list[Problem]:
     """A steering body exists and the conseils citoyens sit in it (loi 2014-173, art. 7)."""
-    steering = [(p, i) for p, i in _items(desc, "gouvernance", "instances") if i.get("type") == "pilotage"]
+    steering = [
+        (p, i) for p, i in _items(desc, "gouvernance", "instances") if i.get("type") == "pilotage"
+    ]
     if not steering:
         return [
             desc.problem(

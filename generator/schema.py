@@ -218,7 +218,7 @@ def _translate(desc, error, path: Path_) -> list[Problem]:
         raw = desc.raw.get(path)
         if "string" in expected and raw is not None:
             message = (
-                f"{label or 'valeur'} : écrivez-le entre guillemets, \"{raw}\" ; sans guillemets, "
+                f'{label or "valeur"} : écrivez-le entre guillemets, "{raw}" ; sans guillemets, '
                 f"YAML l'a lu comme {_describe(value)}"
             )
             if raw.isdigit() and raw.startswith("0") and str(value) != raw:
@@ -226,7 +226,9 @@ def _translate(desc, error, path: Path_) -> list[Problem]:
         elif value is None and "object" in expected:
             message = f"{label or 'section'} vide : complétez-la ou supprimez la ligne"
         elif value is None and "array" in expected:
-            message = f"{label or 'liste'} vide : ajoutez des éléments « - … » ou supprimez la ligne"
+            message = (
+                f"{label or 'liste'} vide : ajoutez des éléments « - … » ou supprimez la ligne"
+            )
         return at(message)
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
@@ -260,7 +262,9 @@ def _translate(desc, error, path: Path_) -> list[Problem]:
     if kind in ("minimum", "exclusiveMinimum"):
         if schema.get("title") == "Montant en euros" or (path and "montant" in str(path[-1])):
             return at(f"{label} : montant négatif ({value}) ; un montant est positif ou nul")
-        return at(f"{label or 'valeur'} : {value} est négatif ; une valeur positive ou nulle est attendue")
+        return at(
+            f"{label or 'valeur'} : {value} est négatif ; une valeur positive ou nulle est attendue"
+        )
     if kind == "minItems":
         return at(f"{label or 'liste'} : au moins {error.validator_value} élément(s) attendu(s)")
     if kind == "minLength":

@@ -75,14 +75,18 @@ def starter_files(epci: str, codes: list[str], depth: int | None, today: dt.date
     prefet = _PREFETS.get(departement, "le préfet de département")
     files: dict[str, str] = {}
 
-    qpv_lines = "".join(
-        f"    - code: {q.code}  # {q.nom} ({q.communes_label})\n"
-        f"      # population: 0000  # nombre d'habitants du quartier, à compléter\n"
-        for q in qpvs
-    ) or "    []  # ajoutez vos QPV : - code: QN06001M\n"
-    commune_lines = "".join(
-        f"    - nom: {_q(name)}\n      insee: {_q(insee)}\n" for insee, name in communes
-    ) or '    - nom: "À compléter"\n      insee: "00000"\n'
+    qpv_lines = (
+        "".join(
+            f"    - code: {q.code}  # {q.nom} ({q.communes_label})\n"
+            f"      # population: 0000  # nombre d'habitants du quartier, à compléter\n"
+            for q in qpvs
+        )
+        or "    []  # ajoutez vos QPV : - code: QN06001M\n"
+    )
+    commune_lines = (
+        "".join(f"    - nom: {_q(name)}\n      insee: {_q(insee)}\n" for insee, name in communes)
+        or '    - nom: "À compléter"\n      insee: "00000"\n'
+    )
     commune_signatories = "".join(
         f"  - id: commune-{_slug(name)}\n"
         f"    nom: {_q('Commune de ' + name)}\n"
@@ -137,7 +141,9 @@ signataires:
     representant: "le président"
 {commune_signatories}"""
     )
-    files["orientations.yaml"] = _schema_line(depth) + """# Le socle intercommunal : quelques orientations, chacune avec au moins un objectif
+    files["orientations.yaml"] = (
+        _schema_line(depth)
+        + """# Le socle intercommunal : quelques orientations, chacune avec au moins un objectif
 # chiffré (valeur de référence, cible 2027, cible 2030).
 orientations: []
 # orientations:
@@ -157,7 +163,10 @@ orientations: []
 #           cible_2027: 48
 #           cible_2030: 52
 """
-    files["gouvernance.yaml"] = _schema_line(depth) + """# Les instances du contrat. Une instance de pilotage est obligatoire et les conseils
+    )
+    files["gouvernance.yaml"] = (
+        _schema_line(depth)
+        + """# Les instances du contrat. Une instance de pilotage est obligatoire et les conseils
 # citoyens y siègent (article 7 de la loi du 21 février 2014).
 gouvernance:
   instances:
@@ -175,16 +184,22 @@ gouvernance:
   #   - fonction: Chef de projet politique de la ville
   #     etp: 1
 """
+    )
     conseils = "".join(
         f"    - nom: {_q('Conseil citoyen ' + q.nom)}\n      qpv: [{q.code}]\n" for q in qpvs
     )
-    files["participation.yaml"] = _schema_line(depth) + f"""# Le volet participation citoyenne : un conseil citoyen par QPV (sa place, ses moyens,
+    files["participation.yaml"] = (
+        _schema_line(depth)
+        + f"""# Le volet participation citoyenne : un conseil citoyen par QPV (sa place, ses moyens,
 # sa formation) et les autres formats de participation.
 participation:
   conseils_citoyens:
 {conseils or "    []"}
 """
-    files["financements.yaml"] = _schema_line(depth) + """# Les lignes de financement, une par année, financeur et dispositif : elles font
+    )
+    files["financements.yaml"] = (
+        _schema_line(depth)
+        + """# Les lignes de financement, une par année, financeur et dispositif : elles font
 # l'annexe financière. type : specifique, droit_commun ou investissement.
 financements:
   lignes: []
@@ -197,9 +212,12 @@ financements:
   #     montant: 250000
   #     statut: notifie
 """
+    )
     for qpv in qpvs:
         files[f"quartiers/{qpv.code}.yaml"] = (
-            _schema_line(None if depth is None else depth + 1, "schemas/projet-quartier.schema.json")
+            _schema_line(
+                None if depth is None else depth + 1, "schemas/projet-quartier.schema.json"
+            )
             + f"""# Projet de quartier : {qpv.nom} ({qpv.communes_label})
 qpv: {qpv.code}
 portrait: |
@@ -211,15 +229,21 @@ actions: []
     return files
 
 
-def write_starter(folder: Path, epci: str, codes: list[str], today: dt.date | None = None) -> list[Path]:
+def write_starter(
+    folder: Path, epci: str, codes: list[str], today: dt.date | None = None
+) -> list[Path]:
     """Write the starter in `folder`, which must not exist. Returns the files written."""
     if folder.exists():
-        raise StarterError(f"le dossier {folder} existe déjà : rien n'a été écrit (choisissez un autre nom)")
+        raise StarterError(
+            f"le dossier {folder} existe déjà : rien n'a été écrit (choisissez un autre nom)"
+        )
     if not epci.strip():
         raise StarterError("le nom de l'EPCI est vide (--epci \"Communauté d'agglomération …\")")
     parent = folder.resolve().parent
     depth = _depth_to_project(parent)
-    files = starter_files(epci.strip(), [c.strip().upper() for c in codes], depth, today or dt.date.today())
+    files = starter_files(
+        epci.strip(), [c.strip().upper() for c in codes], depth, today or dt.date.today()
+    )
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=parent))
     try:

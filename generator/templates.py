@@ -109,7 +109,9 @@ def load_template_set(folder: Path | None = None) -> TemplateSet:
             documents=documents,
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise TemplateError(f"manifeste de modèles incomplet ({manifest}) : champ {exc} manquant ou invalide") from exc
+        raise TemplateError(
+            f"manifeste de modèles incomplet ({manifest}) : champ {exc} manquant ou invalide"
+        ) from exc
     for doc in documents:
         if not doc.template.is_file():
             raise TemplateError(f"modèle introuvable : {doc.template} (déclaré dans {manifest})")

@@ -118,7 +118,9 @@ def _validate_light(args: tuple[Target, bool]) -> Result:
     return Result(result.target, None, result.problems)
 
 
-def validate_many(targets: list[Target], strict: bool = False, jobs: int | None = None) -> list[Result]:
+def validate_many(
+    targets: list[Target], strict: bool = False, jobs: int | None = None
+) -> list[Result]:
     """Validate several territories; many of them are spread over the machine's cores.
 
     Results of parallel runs carry no description (only the problems), to keep them light.
