@@ -122,6 +122,10 @@ def main() -> None:
         f"surcoût de cdv (validation, contexte, échappement, déterminisme, manifeste) : "
         f"{(ours / plain_time - 1) * 100:+.0f} %"
     )
+    print(
+        "  (cdv compile chaque modèle une fois par processus ; docxtpl seul le recompile pour "
+        "chaque document)"
+    )
     print(f"reconstruction sans changement : {noop:.2f} s (code {second.returncode})")
     print(f"mémoire maximale d'un processus : {peak_mb:.0f} Mo")
 
