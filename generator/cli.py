@@ -16,7 +16,10 @@ from generator.cli_common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    output_option,
+    templates_option,
     territories_and_templates,
+    territories_argument,
 )
 from generator.cli_common import Group as _Group
 from generator.cli_common import display as _display_path
@@ -158,16 +161,8 @@ def init(dossier: Path, epci: str, codes: tuple[str, ...]) -> None:
 
 
 @cli.command(add_help_option=False)
-@click.argument("chemins", nargs=-1, type=click.Path(path_type=Path), metavar="[CHEMIN]...")
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    metavar="DOSSIER",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"),
-    help="Dossier où écrire les documents (par défaut : build/).",
-)
+@territories_argument
+@output_option
 @click.option(
     "--jobs",
     "-j",
@@ -187,14 +182,7 @@ def init(dossier: Path, epci: str, codes: tuple[str, ...]) -> None:
     help="Produire aussi les territoires dont la description a des erreurs, avec un "
     "avertissement visible.",
 )
-@click.option(
-    "--modeles",
-    "templates_folder",
-    metavar="DOSSIER",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Dossier d'un jeu de modèles (avec son manifest.yaml) ; par défaut le modèle IREV livré.",
-)
+@templates_option
 @_help_option
 def build(
     chemins: tuple[Path, ...],

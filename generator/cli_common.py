@@ -62,3 +62,36 @@ def territories_and_templates(paths: list[Path], templates_folder: Path | None):
     except (UsageError, TemplateError) as exc:
         raise click.UsageError(str(exc)) from exc
     return list(dict.fromkeys(t.root for t in targets)), templates
+
+
+def territories_argument(func):
+    """`[CHEMIN]...`: territory folders, folders of territories, or files."""
+    return click.argument(
+        "chemins", nargs=-1, type=click.Path(path_type=Path), metavar="[CHEMIN]..."
+    )(func)
+
+
+def output_option(func):
+    """`--output/-o DOSSIER`, `build/` by default."""
+    return click.option(
+        "--output",
+        "-o",
+        "output",
+        metavar="DOSSIER",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("build"),
+        help="Dossier où écrire les documents (par défaut : build/).",
+    )(func)
+
+
+def templates_option(func):
+    """`--modeles DOSSIER`: another template set than the shipped one."""
+    return click.option(
+        "--modeles",
+        "templates_folder",
+        metavar="DOSSIER",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Dossier d'un jeu de modèles (avec son manifest.yaml) ; par défaut le modèle "
+        "IREV livré.",
+    )(func)

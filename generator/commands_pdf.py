@@ -12,27 +12,13 @@ from pathlib import Path
 import click
 
 from generator.cli_common import Command as _Command
+from generator.cli_common import output_option, templates_option, territories_argument
 
 
 @click.command("pdf", cls=_Command, add_help_option=False)
-@click.argument("chemins", nargs=-1, type=click.Path(path_type=Path), metavar="[CHEMIN]...")
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    metavar="DOSSIER",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"),
-    help="Dossier où écrire les documents (par défaut : build/).",
-)
-@click.option(
-    "--modeles",
-    "templates_folder",
-    metavar="DOSSIER",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Dossier d'un jeu de modèles (avec son manifest.yaml) ; par défaut le modèle IREV livré.",
-)
+@territories_argument
+@output_option
+@templates_option
 @click.option(
     "--jobs",
     "-j",
