@@ -99,13 +99,31 @@ def read_manifest(folder: Path) -> dict:
     return data if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else {}
 
 
-def is_up_to_date(root: Path, output: Path, templates: TemplateSet, draft: bool) -> bool:
-    """True when the last build used exactly these inputs and its documents are all there."""
+def up_to_date_result(
+    root: Path, output: Path, templates: TemplateSet, draft: bool
+) -> BuildResult | None:
+    """The result of a build with nothing to do, or None when something must be rebuilt.
+
+    Up to date: the last build used exactly these inputs (description files, template set
+    with the territory's own templates, toolkit version, draft flag) and its documents are
+    all there. Only the inputs' bytes are read.
+    """
+    start = time.perf_counter()
+    templates = resolve_for_territory(templates, root)
     folder = output / root.name
-    manifest = read_manifest(folder)
-    if not manifest or manifest.get("empreinte") != inputs_hash(root, templates, draft):
-        return False
-    return all((folder / name).is_file() for name in manifest.get("documents", {}))
+    previous = read_manifest(folder)
+    documents = previous.get("documents", {})
+    if previous.get("empreinte") != inputs_hash(root, templates, draft) or not all(
+        (folder / name).is_file() for name in documents
+    ):
+        return None
+    return BuildResult(
+        territory=root.name,
+        root=root,
+        status=UP_TO_DATE,
+        documents=[DocumentOutcome(n, UNCHANGED) for n in sorted(documents)],
+        seconds=time.perf_counter() - start,
+    )
 
 
 def _slug(value: str) -> str:
@@ -279,23 +297,16 @@ def build_territory(
     from generator.render import RenderError
     from generator.validate import Target, validate_target
 
+    if not force:
+        done = up_to_date_result(root, output, templates, draft)
+        if done is not None:
+            return done
     start = time.perf_counter()
     templates = resolve_for_territory(templates, root)
     result = BuildResult(territory=root.name, root=root, status=NOT_BUILT)
     folder = output / root.name
     digest = inputs_hash(root, templates, draft)
     previous = read_manifest(folder)
-    if (
-        not force
-        and previous.get("empreinte") == digest
-        and all((folder / n).is_file() for n in previous.get("documents", {}))
-    ):
-        result.status = UP_TO_DATE
-        result.documents = [
-            DocumentOutcome(n, UNCHANGED) for n in sorted(previous.get("documents", {}))
-        ]
-        result.seconds = time.perf_counter() - start
-        return result
     validation = validate_target(Target(root))
     result.problems = validation.problems
     warnings: list[str] = []
@@ -386,13 +397,13 @@ def build_many(
     results: dict[Path, BuildResult] = {}
     pending = []
     for root in roots:
-        if not force and is_up_to_date(root, output, templates, draft):
-            result = build_territory(root, output, templates, draft=draft)
-            results[root] = result
-            if on_result:
-                on_result(result)
-        else:
+        result = None if force else up_to_date_result(root, output, templates, draft)
+        if result is None:
             pending.append(root)
+            continue
+        results[root] = result
+        if on_result:
+            on_result(result)
     if jobs <= 1 or len(pending) <= 1:
         for root in pending:
             results[root] = build_territory(root, output, templates, force=force, draft=draft)

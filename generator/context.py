@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from generator.reference import qpv_reference
 from generator.render import TOC_MARK
-from generator.schema import load_schema, resolve
+from generator.schema import labels, load_schema, resolve
 
 YEARS = list(range(2024, 2031))
 TFPB_YEARS = list(range(2025, 2031))
@@ -65,17 +65,6 @@ def normalize(schema: dict, value):
     return value
 
 
-def _labels(def_name: str, *props: str) -> dict[str, str]:
-    """The `x-libelles` of a field of a definition, going through arrays to their items."""
-    node = resolve(load_schema()["$defs"][def_name])
-    for prop in props:
-        node = resolve(node)
-        if node.get("type") == "array":
-            node = resolve(node["items"])
-        node = resolve(node["properties"][prop])
-    return node.get("x-libelles", {})
-
-
 def _by(items: list[dict], key: str) -> dict:
     return {item[key]: item for item in items if item.get(key) is not None}
 
@@ -85,12 +74,12 @@ def _row(label: str, amounts: dict[int, Decimal], years: list[int], **extra) -> 
     return {"libelle": label, "montants": values, "total": sum(values, Decimal(0)), **extra}
 
 
-def _table(lines: list[dict], key, labels: list[tuple[object, str]], years: list[int]) -> dict:
-    """Rows of amounts per year grouped by `key(line)`, in the order of `labels`, with totals."""
+def _table(lines: list[dict], key, groups: list[tuple[object, str]], years: list[int]) -> dict:
+    """Rows of amounts per year grouped by `key(line)`, in the order of `groups`, with totals."""
     grouped: dict[object, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for line in lines:
         grouped[key(line)][line["annee"]] += line["montant_dec"]
-    rows = [_row(label, grouped[k], years, cle=k) for k, label in labels if k in grouped]
+    rows = [_row(label, grouped[k], years, cle=k) for k, label in groups if k in grouped]
     totals = [sum((r["montants"][i] for r in rows), Decimal(0)) for i in range(len(years))]
     return {"lignes": rows, "totaux": totals, "total": sum(totals, Decimal(0))}
 
@@ -99,8 +88,8 @@ def finances(
     data: dict, signatories: dict[str, dict], orientations: list[dict], qpvs: list[dict]
 ) -> dict:
     """The tables of the financial annex, per year: by funder, type, orientation and QPV."""
-    type_labels = _labels("financements", "lignes", "type")
-    status_labels = _labels("financements", "lignes", "statut")
+    type_labels = labels(("financements", "lignes", 0, "type"))
+    status_labels = labels(("financements", "lignes", 0, "statut"))
     orientation_titles = {o["id"]: o["titre"] for o in orientations}
     qpv_names = {q["code"]: q["libelle"] for q in qpvs}
     lines = []
@@ -206,7 +195,7 @@ def tfpb_convention(convention: dict, context: dict) -> dict:
     """One TFPB convention, with its parties, housing, yearly balance and actions by axis."""
     signatories = context["_signatories"]
     qpv_by_code = context["_qpv_by_code"]
-    axis_labels = _labels("convention_tfpb", "actions", "axe")
+    axis_labels = labels(("tfpb", 0, "actions", 0, "axe"))
     axis_keys = list(axis_labels)
     bailleur = signatories.get(convention["bailleur"]) or {
         "id": convention["bailleur"],
@@ -328,10 +317,8 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
     ctx = normalize(schema, data)
     reference = qpv_reference()
     contrat = ctx["contrat"]
-    status_labels = resolve(resolve(schema["$defs"]["contrat"])["properties"]["statut"])[
-        "x-libelles"
-    ]
-    type_labels = _labels("signataire", "type")
+    status_labels = labels(("contrat", "statut"))
+    type_labels = labels(("signataires", 0, "type"))
 
     communes_by_insee = {c["insee"]: c for c in ctx["territoire"]["communes"] if c.get("insee")}
     qpvs = []
@@ -411,7 +398,7 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
         commune["quartiers"] = ", ".join(
             q["libelle"] for q in qpvs if commune.get("insee") in q["insee"]
         )
-    instance_labels = _labels("gouvernance", "instances", "type")
+    instance_labels = labels(("gouvernance", "instances", 0, "type"))
     for instance in ctx["gouvernance"]["instances"]:
         instance["type_libelle"] = instance_labels.get(instance.get("type"), instance.get("type"))
     for area in ctx["territoire"]["territoires_vigilance"]:

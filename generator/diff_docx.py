@@ -280,24 +280,23 @@ def _content(container):
                 yield from _content(content)
 
 
-def _rows(table):
-    for child in table:
-        if child.tag == TR:
+def _children(parent, tag):
+    """Children of `parent` with `tag`, including those wrapped in a content control."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag == SDT:
             content = child.find(SDT_CONTENT)
             if content is not None:
-                yield from (r for r in content if r.tag == TR)
+                yield from (c for c in content if c.tag == tag)
+
+
+def _rows(table):
+    return _children(table, TR)
 
 
 def _cells(row):
-    for child in row:
-        if child.tag == TC:
-            yield child
-        elif child.tag == SDT:
-            content = child.find(SDT_CONTENT)
-            if content is not None:
-                yield from (c for c in content if c.tag == TC)
+    return _children(row, TC)
 
 
 def _row_deleted(row) -> bool:
