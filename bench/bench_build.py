@@ -37,9 +37,9 @@ def make_copies(target: Path, count: int) -> list[Path]:
 def _contexts(roots: list[Path]):
     """The same contexts our build gives the templates (computed outside the timed loop)."""
     from generator.context import build_context, convention_context
-    from generator.load import load_territory
+    from generator.description.load import load_territory
     from generator.templates import load_template_set
-    from generator.validate import Target, validate_target
+    from generator.description.validate import Target, validate_target
 
     templates = load_template_set()
     jobs = []

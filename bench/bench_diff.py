@@ -128,7 +128,7 @@ def main() -> None:
     from generator.build import build_territory
     from generator.diff_description import compare, load_data
     from generator.diff_docx import diff_texts, format_html, format_text, read_text
-    from generator.load import load_territory
+    from generator.description.load import load_territory
     from generator.redline import check_redline, make_redline
     from generator.templates import load_template_set
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.load import ITEM_FOLDERS, description_files
-from generator.problems import Problem
+from generator.description.load import ITEM_FOLDERS, description_files
+from generator.description.problems import Problem
 from generator.templates import TemplateSet, prepare_template, resolve_for_territory
 from generator.write import atomic_write
 
@@ -295,7 +295,7 @@ def build_territory(
 ) -> BuildResult:
     """Validate, render and write one territory. Never raises for a pilot's mistake."""
     from generator.render import RenderError
-    from generator.validate import Target, validate_target
+    from generator.description.validate import Target, validate_target
 
     if not force:
         done = up_to_date_result(root, output, templates, draft)

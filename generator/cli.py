@@ -76,7 +76,7 @@ def validate(chemins: tuple[Path, ...], output_format: str, strict: bool) -> Non
     Code de sortie : 0 si tout est valide (avertissements permis), 1 si des problèmes sont
     trouvés, 2 si la commande est mal employée.
     """
-    from generator.validate import UsageError, discover, validate_many
+    from generator.description.validate import UsageError, discover, validate_many
 
     paths = list(chemins) or [DEFAULT_CONTRACTS]
     try:
@@ -147,7 +147,7 @@ def init(dossier: Path, epci: str, codes: tuple[str, ...]) -> None:
     Les quartiers sont repris de la liste officielle de 2024 (nom, communes). Le dossier ne doit
     pas exister : rien n'est jamais écrasé.
     """
-    from generator.starter import StarterError, write_starter
+    from generator.description.starter import StarterError, write_starter
 
     try:
         written = write_starter(dossier, epci, list(codes))

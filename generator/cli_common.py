@@ -54,7 +54,7 @@ def display(path) -> str:
 def territories_and_templates(paths: list[Path], templates_folder: Path | None):
     """The territory folders named on the command line, and the template set to use."""
     from generator.templates import TemplateError, load_template_set
-    from generator.validate import UsageError, discover
+    from generator.description.validate import UsageError, discover
 
     try:
         targets = discover(paths or [DEFAULT_CONTRACTS])

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from generator.reference import qpv_reference
+from generator.description.reference import qpv_reference
 from generator.render import TOC_MARK
-from generator.schema import labels, load_schema, resolve
+from generator.description.schema import labels, load_schema, resolve
 
 YEARS = list(range(2024, 2031))
 TFPB_YEARS = list(range(2025, 2031))

@@ -40,7 +40,7 @@ from generator.diff_docx import (
     similarity,
     word_ops,
 )
-from generator.schema import load_schema
+from generator.description.schema import load_schema
 
 KIND_WORDS = {ADDED: "ajout", REMOVED: "suppression", CHANGED: "modification"}
 EMPTY = "(vide)"
@@ -255,7 +255,7 @@ class Names:
             return str(code)
         name = self.qpv.get(code)
         if name is None:
-            from generator.reference import qpv_reference
+            from generator.description.reference import qpv_reference
 
             ref = qpv_reference().get(code)
             name = ref.nom if ref else None
@@ -802,7 +802,7 @@ class DescriptionError(Exception):
 
 def item_section(path: Path) -> str | None:
     """For a file of engagements/, tfpb/ or quartiers/ in a territory: its list's key."""
-    from generator.load import ITEM_FOLDERS, is_territory
+    from generator.description.load import ITEM_FOLDERS, is_territory
 
     folder = path.parent.name
     if path.is_file() and folder in ITEM_FOLDERS and is_territory(path.parent.parent):
@@ -812,7 +812,7 @@ def item_section(path: Path) -> str | None:
 
 def territory_of(path: Path) -> Path | None:
     """The territory folder a description file belongs to, if any."""
-    from generator.load import is_territory
+    from generator.description.load import is_territory
 
     if not path.is_file():
         return None
@@ -828,7 +828,7 @@ def load_data(path: Path, section: str | None = None) -> dict:
     `section` says that the file holds one item of that list (engagements, tfpb, quartiers);
     by default it is found from the file's folder (see `item_section`).
     """
-    from generator.load import Description, is_territory, load_territory, parse_file
+    from generator.description.load import Description, is_territory, load_territory, parse_file
 
     if not path.exists():
         raise DescriptionError(f"chemin introuvable : {path}")

@@ -830,7 +830,7 @@ def plan_territory(root: Path, folder: Path, templates, *, draft: bool = False) 
     """
     from generator.build import _slug
     from generator.context import build_context
-    from generator.load import load_territory
+    from generator.description.load import load_territory
 
     desc = load_territory(root)
     context = build_context(desc.data)

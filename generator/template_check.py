@@ -40,7 +40,7 @@ import yaml
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 
-from generator.problems import AVERTISSEMENT, ERREUR
+from generator.description.problems import AVERTISSEMENT, ERREUR
 from generator.template_vars import (
     ANY_KEY,
     FORBIDDEN_FILTERS,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from generator.schema import load_schema, resolve
+from generator.description.schema import load_schema, resolve
 
 ITEM = "[]"
 ANY_KEY = "*"

@@ -15,8 +15,8 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.load import load_territory
-from generator.validate import Target, validate_target
+from generator.description.load import load_territory
+from generator.description.validate import Target, validate_target
 
 ROOT = Path(__file__).resolve().parent.parent
 CAS = Path(__file__).resolve().parent / "cas"

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import ROOT, line_of, minimal, write_territory
 
-from generator.load import is_territory
+from generator.description.load import is_territory
 
 CONTRACTS = ROOT / "contracts"
 EXAMPLES = sorted(p for p in CONTRACTS.iterdir() if p.is_dir() and is_territory(p))
@@ -307,7 +307,7 @@ def test_unknown_format_option(run, territory):
 
 
 def test_many_territories_in_parallel_give_the_same_report(run, tmp_path):
-    from generator.validate import discover, validate_many
+    from generator.description.validate import discover, validate_many
 
     for index in range(9):
         data = minimal()

@@ -25,7 +25,7 @@ from conftest import minimal, write_territory
 from lxml import etree
 
 from generator import formatting
-from generator.reference import qpv_reference
+from generator.description.reference import qpv_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
@@ -241,7 +241,7 @@ def _parse_docx(path: Path, data: bytes) -> Docx:
 
 @cache
 def read_description(root: Path) -> dict:
-    """A territory's description merged from its files, independently of generator.load:
+    """A territory's description merged from its files, independently of generator.description.load:
     every top-level file adds its sections, every file of engagements/, tfpb/ and quartiers/
     is one item of that list."""
     data: dict = {}

@@ -9,8 +9,8 @@ import os
 import pytest
 import yaml
 
-from generator.load import load_territory
-from generator.starter import StarterError, write_starter
+from generator.description.load import load_territory
+from generator.description.starter import StarterError, write_starter
 
 
 def snapshot(folder):

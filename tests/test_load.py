@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import CAS, dump, line_of, minimal, write_territory
 
-from generator.load import (
+from generator.description.load import (
     MAX_FILE_BYTES,
     Description,
     description_files,

@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from generator.load import load_territory
-from generator.problems import ERREUR, Problem
-from generator.schema import load_schema, schema_problems, validator
-from generator.validate import Target, validate_description, validate_target
+from generator.description.load import load_territory
+from generator.description.problems import ERREUR, Problem
+from generator.description.schema import load_schema, schema_problems, validator
+from generator.description.validate import Target, validate_description, validate_target
 
 # hypothesis-jsonschema rewrites the schema it is given, in place (false -> {"not": {}}):
 # it gets a copy, not the cached schema that validation uses.

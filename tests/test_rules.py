@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from conftest import line_of, minimal, problems_of, write_territory
 
-from generator import rules
-from generator.load import load_territory
-from generator.problems import AVERTISSEMENT, ERREUR
+from generator.description import rules
+from generator.description.load import load_territory
+from generator.description.problems import AVERTISSEMENT, ERREUR
 
 FINE = "\u202f"  # thousands separator in amounts
 NBSP = "\u00a0"  # before €

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.render import make_environment
-from generator.schema import validator
+from generator.description.schema import validator
 from generator.template_vars import (
     FILTRES_DOC,
     _jinja_filters,

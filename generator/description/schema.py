@@ -8,9 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.problems import ERREUR, Path_, Problem
+from generator.description.problems import ERREUR, Path_, Problem
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 MAIN_SCHEMA = "contrat-de-ville.schema.json"
 FORMAT_VERSION = 1
 

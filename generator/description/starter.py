@@ -15,7 +15,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from generator.reference import ReferenceQPV, qpv_reference
+from generator.description.reference import ReferenceQPV, qpv_reference
 
 SCHEMA_REL = "schemas/contrat-de-ville.schema.json"
 
@@ -45,7 +45,7 @@ def _slug(text: str) -> str:
 
 def _schema_line(depth: int | None, schema: str = SCHEMA_REL) -> str:
     if depth is None:  # outside the project tree: point at the installed schema
-        from generator.schema import SCHEMA_DIR
+        from generator.description.schema import SCHEMA_DIR
 
         return f"# yaml-language-server: $schema={(SCHEMA_DIR / Path(schema).name).as_uri()}\n"
     return f"# yaml-language-server: $schema={'../' * depth}{schema}\n"

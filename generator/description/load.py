@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.problems import ERREUR, Location, Path_, Problem
+from generator.description.problems import ERREUR, Location, Path_, Problem
 
 try:  # libyaml is much faster; the pure-Python parser gives the same nodes
     from yaml import CSafeLoader as _Loader

@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal, localcontext
 
-from generator.load import Description
-from generator.problems import AVERTISSEMENT, ERREUR, Path_, Problem
-from generator.reference import qpv_reference
+from generator.description.load import Description
+from generator.description.problems import AVERTISSEMENT, ERREUR, Path_, Problem
+from generator.description.reference import qpv_reference
 
 PERIOD = (2024, 2030)
 _CODE_QPV = re.compile(r"^QN(0[0-9][0-9]|02[AB]|9[0-9]{2})[0-9]{2}[NMIC]$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.load import (
+from generator.description.load import (
     ITEM_FOLDERS,
     MAIN_FILE,
     Description,
@@ -13,7 +13,7 @@ from generator.load import (
     is_territory,
     load_territory,
 )
-from generator.problems import Problem, sort_key
+from generator.description.problems import Problem, sort_key
 
 
 class UsageError(Exception):
@@ -85,8 +85,8 @@ def _has_other_files(folder: Path) -> bool:
 
 def validate_description(desc: Description) -> list[Problem]:
     """Schema and business-rule problems of a loaded description."""
-    from generator.rules import rule_problems
-    from generator.schema import schema_problems
+    from generator.description.rules import rule_problems
+    from generator.description.schema import schema_problems
 
     if not desc.files:
         return []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-QPV_FILE = Path(__file__).resolve().parent / "data" / "qpv-2024.csv"
+QPV_FILE = Path(__file__).resolve().parents[1] / "data" / "qpv-2024.csv"
 
 
 @dataclass(frozen=True)
