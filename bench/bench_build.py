@@ -36,9 +36,9 @@ def make_copies(target: Path, count: int) -> list[Path]:
 
 def _contexts(roots: list[Path]):
     """The same contexts our build gives the templates (computed outside the timed loop)."""
-    from generator.context import build_context, convention_context
+    from generator.documents.context import build_context, convention_context
     from generator.description.load import load_territory
-    from generator.templates import load_template_set
+    from generator.documents.templates import load_template_set
     from generator.description.validate import Target, validate_target
 
     templates = load_template_set()
@@ -64,7 +64,7 @@ def _plain_docxtpl(roots: list[Path]) -> tuple[int, float]:
     from docxtpl import DocxTemplate
     from jinja2 import Environment
 
-    from generator.render import make_environment
+    from generator.documents.render import make_environment
 
     # a plain Jinja environment with the filters the templates call, nothing else
     env = Environment(autoescape=True)

@@ -127,9 +127,9 @@ def main() -> None:
     parser.add_argument("--modeles", type=Path, default=None, help="jeu de modèles")
     args = parser.parse_args()
 
-    from generator.build import build_many
+    from generator.documents.build import build_many
     from generator.pdf import make_packages, require_soffice
-    from generator.templates import load_template_set
+    from generator.documents.templates import load_template_set
 
     soffice = require_soffice()
     templates = load_template_set(args.modeles)

@@ -201,7 +201,7 @@ def build(
     Code de sortie : 0 si tout est produit ou à jour, 1 si un territoire n'a pas pu l'être,
     2 si la commande est mal employée.
     """
-    from generator.build import BUILT, NOT_BUILT, UP_TO_DATE, build_many
+    from generator.documents.build import BUILT, NOT_BUILT, UP_TO_DATE, build_many
 
     roots, templates = territories_and_templates(list(chemins), templates_folder)
     interactive = sys.stdout.isatty()
@@ -234,7 +234,7 @@ def build(
 
 
 def _print_build_summary(results, output: Path) -> None:
-    from generator.build import PROTECTED, REMOVED, REPLACED, UNCHANGED, WRITTEN
+    from generator.documents.build import PROTECTED, REMOVED, REPLACED, UNCHANGED, WRITTEN
 
     for result in results:
         if result.errors and not result.draft:

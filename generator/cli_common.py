@@ -53,7 +53,7 @@ def display(path) -> str:
 
 def territories_and_templates(paths: list[Path], templates_folder: Path | None):
     """The territory folders named on the command line, and the template set to use."""
-    from generator.templates import TemplateError, load_template_set
+    from generator.documents.templates import TemplateError, load_template_set
     from generator.description.validate import UsageError, discover
 
     try:

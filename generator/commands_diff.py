@@ -152,7 +152,7 @@ def compare_paths(old: Path, new: Path, old_name: str, new_name: str, section=No
             raise DiffError(str(exc)) from None
         return outcome
     from generator.diff_docx import DocxError, diff_texts, read_package, read_text
-    from generator.write import read_embedded_description
+    from generator.documents.write import read_embedded_description
 
     try:
         old_parts, new_parts = read_package(old), read_package(new)
@@ -356,7 +356,7 @@ def diff(
             _fail("--redline compare deux documents Word (.docx), pas deux descriptions")
         compared = time.perf_counter() - started
         click.echo(format_outcome(outcome, color), color=color)
-        from generator.write import atomic_write
+        from generator.documents.write import atomic_write
 
         if html_path is not None:
             try:

@@ -90,7 +90,7 @@ def check(
     trouvés, 2 si la commande est mal employée.
     """
     from generator.template_check import CheckResult, check_file, check_set
-    from generator.templates import LOCAL_FOLDER, MANIFEST
+    from generator.documents.templates import LOCAL_FOLDER, MANIFEST
 
     results: list[CheckResult] = []
     for folder in dossiers or (None,):
@@ -145,7 +145,7 @@ def check(
 
 def _for_each(path: Path) -> str | None:
     """`pour_chaque` of a template file in its set's manifest, if it belongs to one."""
-    from generator.templates import MANIFEST, TemplateError, load_template_set
+    from generator.documents.templates import MANIFEST, TemplateError, load_template_set
 
     if not (path.parent / MANIFEST).is_file():
         return None
@@ -183,7 +183,7 @@ def vars_(output: Path, verify: bool) -> None:
     modèle peut écrire entre {{ }} et {% %}.
     """
     from generator.template_vars import render_markdown
-    from generator.write import atomic_write
+    from generator.documents.write import atomic_write
 
     text = render_markdown()
     if str(output) == "-":

@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from generator import formatting
+from generator.documents import formatting
 from generator.diff_docx import (
     ADDED,
     CHANGED,

@@ -809,7 +809,7 @@ def docx_headings(path: Path) -> list[tuple[int, str]]:
     """(level, text) of the headings of a .docx (levels 1 to 3), in order."""
     import docx
 
-    from generator.docx_post import _heading_info, _paragraph_style, _text
+    from generator.documents.docx_post import _heading_info, _paragraph_style, _text
 
     document = docx.Document(str(path))
     info = _heading_info(document)
@@ -828,8 +828,8 @@ def plan_territory(root: Path, folder: Path, templates, *, draft: bool = False) 
     Raises PackageError for a document that cannot go in (built document missing, external
     annex missing, not a PDF, damaged or protected by a password).
     """
-    from generator.build import _slug
-    from generator.context import build_context
+    from generator.documents.build import _slug
+    from generator.documents.context import build_context
     from generator.description.load import load_territory
 
     desc = load_territory(root)

@@ -336,8 +336,8 @@ def make_packages(
     """
     from pypdf import PdfReader
 
-    from generator.build import BUILT, PROTECTED, build_many, read_manifest
-    from generator.build import UP_TO_DATE as BUILD_UP_TO_DATE
+    from generator.documents.build import BUILT, PROTECTED, build_many, read_manifest
+    from generator.documents.build import UP_TO_DATE as BUILD_UP_TO_DATE
     from generator.package import (
         PackageError,
         TerritoryPlan,
@@ -346,7 +346,7 @@ def make_packages(
         plan_territory,
         recorded_digest,
     )
-    from generator.write import atomic_write
+    from generator.documents.write import atomic_write
 
     report = PackagesReport([])
     start = time.perf_counter()

@@ -1025,7 +1025,7 @@ class DocumentCheck:
     """All the checks of one template file; collects problems and the context paths read."""
 
     def __init__(self, path: Path, display: str, for_each: str | None):
-        from generator.render import make_environment
+        from generator.documents.render import make_environment
 
         self.path = path
         self.display = display
@@ -1617,7 +1617,7 @@ def _next_version(version: str) -> str:
 
 
 def write_lock(template_set) -> Path:
-    from generator.write import atomic_write
+    from generator.documents.write import atomic_write
 
     lines = [
         "# Empreintes des modèles de cette version du jeu. Écrit par « cdv templates check",
@@ -1652,7 +1652,7 @@ def check_set(
     folder: Path | None = None, *, update_lock: bool = False, territory: Path | None = None
 ) -> CheckResult:
     """Check a template set (or, with `territory`, the set as that territory overrides it)."""
-    from generator.templates import TemplateError, load_template_set
+    from generator.documents.templates import TemplateError, load_template_set
 
     result = CheckResult(folder=folder or Path("."), label=_display(folder) if folder else "")
     try:
@@ -1698,7 +1698,7 @@ def check_set(
 
 
 def _marker_problems(template: Path) -> list[TemplateProblem]:
-    from generator.templates import declared_parts
+    from generator.documents.templates import declared_parts
 
     try:
         problems = declared_parts(template)[1]
@@ -1709,7 +1709,7 @@ def _marker_problems(template: Path) -> list[TemplateProblem]:
 
 def _check_territory(template_set, territory: Path, result: CheckResult) -> CheckResult:
     """A territory's own templates (modeles/*.docx) and parts (modeles/parties/*.docx)."""
-    from generator.templates import (
+    from generator.documents.templates import (
         LOCAL_FOLDER,
         PARTS_FOLDER,
         apply_parts,

@@ -3,7 +3,7 @@
 The reference is not written by hand: a synthetic *complete* description is generated from the
 schema (every field present, every list with at least one element, one element per value of
 an enumeration where a list item has one, references that point to existing items, a real QPV
-and its commune), and `generator.context.build_context` runs on it. The resulting context is
+and its commune), and `generator.documents.context.build_context` runs on it. The resulting context is
 the « shape » of what the templates see: `generator.template_check` checks the templates
 against it, and `cdv templates vars` writes it as Markdown (`docs/variables.md`).
 
@@ -259,7 +259,7 @@ def _tool() -> dict:
 
 
 def _context_of(data: dict) -> dict:
-    from generator.context import build_context, convention_context
+    from generator.documents.context import build_context, convention_context
 
     context = build_context(data, tool=_tool())
     return convention_context(context, 0) if context["tfpb"] else dict(context, convention=None)
@@ -811,7 +811,7 @@ def describe(path: CtxPath, values: list, fields: dict, copies: dict) -> tuple[s
 
 def render_markdown() -> str:
     """The reference of variables and filters, as Markdown (docs/variables.md)."""
-    from generator.render import make_environment
+    from generator.documents.render import make_environment
 
     context = {k: v for k, v in sample_context().items() if k != "convention"}
     fields = {f.path: f for f in schema_fields()}

@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from conftest import Cli, minimal, write_territory
 from test_documents import CONTRACT, norm, read_docx
 
-import generator.write
-from generator.build import BUILT, build_territory
+import generator.documents.write
+from generator.documents.build import BUILT, build_territory
 from generator.cli import cli as cdv
-from generator.templates import DEFAULT_SET, TEMPLATES_DIR, load_template_set
-from generator.write import atomic_write, read_custom_properties
+from generator.documents.templates import DEFAULT_SET, TEMPLATES_DIR, load_template_set
+from generator.documents.write import atomic_write, read_custom_properties
 
 ANNEX = "annexe-3-financiere.docx"
 CONVENTION = "annexe-2-convention-tfpb-oise-habitat.docx"
@@ -286,7 +286,7 @@ def test_an_interrupted_build_never_leaves_a_truncated_document(tmp_path, monkey
         calls.append(Path(target).name)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(generator.write.os, "replace", interrupted)
+    monkeypatch.setattr(generator.documents.write.os, "replace", interrupted)
     failed = build_territory(root, out, templates)
     monkeypatch.undo()
     assert failed.status == "échec" and "impossible d'écrire" in failed.message
@@ -308,7 +308,7 @@ def test_atomic_write_keeps_the_old_bytes_when_it_fails(tmp_path, monkeypatch, f
         raise KeyboardInterrupt
 
     if failing == "write":
-        real = generator.write.os.fdopen
+        real = generator.documents.write.os.fdopen
 
         class Stream:
             def __init__(self, *args, **kwargs):
@@ -324,9 +324,9 @@ def test_atomic_write_keeps_the_old_bytes_when_it_fails(tmp_path, monkeypatch, f
                 self.stream.write(data[:3])
                 raise KeyboardInterrupt
 
-        monkeypatch.setattr(generator.write.os, "fdopen", Stream)
+        monkeypatch.setattr(generator.documents.write.os, "fdopen", Stream)
     else:
-        monkeypatch.setattr(generator.write.os, failing, boom)
+        monkeypatch.setattr(generator.documents.write.os, failing, boom)
     with pytest.raises(KeyboardInterrupt):
         atomic_write(target, b"nouveau contenu, beaucoup plus long")
     monkeypatch.undo()
@@ -340,7 +340,7 @@ def test_after_an_interrupted_build_no_document_is_taken_for_a_hand_edit(tmp_pat
     templates = load_template_set()
     build_territory(root, out, templates)
     write_territory(root, with_version("0.2"))
-    real = generator.write.os.replace
+    real = generator.documents.write.os.replace
     calls = []
 
     def second_fails(source, target):
@@ -349,7 +349,7 @@ def test_after_an_interrupted_build_no_document_is_taken_for_a_hand_edit(tmp_pat
             raise KeyboardInterrupt
         return real(source, target)
 
-    monkeypatch.setattr(generator.write.os, "replace", second_fails)
+    monkeypatch.setattr(generator.documents.write.os, "replace", second_fails)
     with pytest.raises(KeyboardInterrupt):
         build_territory(root, out, templates)
     monkeypatch.undo()
@@ -365,14 +365,14 @@ def test_a_document_that_cannot_be_written_is_reported_in_french(tmp_path, monke
     write_territory(contracts / "a")
     write_territory(contracts / "b")
     out = tmp_path / "out"
-    real = generator.write.os.replace
+    real = generator.documents.write.os.replace
 
     def locked(source, target):
         if Path(target) == out / "a" / CONTRACT:
             raise PermissionError(13, "Permission denied", str(target))
         return real(source, target)
 
-    monkeypatch.setattr(generator.write.os, "replace", locked)
+    monkeypatch.setattr(generator.documents.write.os, "replace", locked)
     result = CliRunner().invoke(cdv, ["build", str(contracts), "-o", str(out)])
     assert isinstance(result.exception, SystemExit | None), repr(result.exception)
     assert result.exit_code == 1

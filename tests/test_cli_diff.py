@@ -17,8 +17,8 @@ from test_diff_docx import NEW, OLD, make_docx, pair
 
 from generator.diff_docx import read_text
 from generator.redline import check_redline
-from generator.templates import DEFAULT_SET, TEMPLATES_DIR, load_template_set
-from generator.write import read_embedded_description
+from generator.documents.templates import DEFAULT_SET, TEMPLATES_DIR, load_template_set
+from generator.documents.write import read_embedded_description
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -211,7 +211,7 @@ def _template_set(tmp_path: Path):
 
 
 def test_generated_documents_carry_their_description(run, tmp_path):
-    from generator.build import build_territory
+    from generator.documents.build import build_territory
 
     templates = _template_set(tmp_path)
     old_root = write_territory(tmp_path / "v01" / "creil", minimal())
@@ -232,7 +232,7 @@ def test_generated_documents_carry_their_description(run, tmp_path):
 
 
 def test_one_generated_document_and_one_other(run, tmp_path):
-    from generator.write import deterministic_docx
+    from generator.documents.write import deterministic_docx
 
     plain_doc = make_docx(tmp_path / "a.docx", OLD)
     embedded = tmp_path / "b.docx"
@@ -332,7 +332,7 @@ def test_html_report_for_descriptions(run, tmp_path):
 
 def test_docx_package_is_still_valid_for_word(tmp_path):
     """The embedded description is declared like Word's own custom XML parts."""
-    from generator.write import deterministic_docx
+    from generator.documents.write import deterministic_docx
 
     data = deterministic_docx(
         make_docx(tmp_path / "a.docx", OLD).read_bytes(),

@@ -23,8 +23,8 @@ import yaml
 from test_documents import CONTRACTS, EXAMPLES, ROOT, built_examples, read_description
 
 import generator
-from generator.templates import DEFAULT_SET, TEMPLATES_DIR
-from generator.write import FIXED_ZIP_TIME, read_custom_properties
+from generator.documents.templates import DEFAULT_SET, TEMPLATES_DIR
+from generator.documents.write import FIXED_ZIP_TIME, read_custom_properties
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -154,8 +154,8 @@ def test_every_territory_has_its_own_input_hash(examples):
 def test_the_input_hash_follows_the_description_not_the_place(tmp_path):
     from conftest import minimal, write_territory
 
-    from generator.build import build_territory
-    from generator.templates import load_template_set
+    from generator.documents.build import build_territory
+    from generator.documents.templates import load_template_set
 
     templates = load_template_set()
     one = write_territory(tmp_path / "un" / "t")

@@ -20,7 +20,7 @@ from generator.diff_description import (
     load_data,
     totals,
 )
-from generator.write import deterministic_docx, read_embedded_description
+from generator.documents.write import deterministic_docx, read_embedded_description
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

@@ -24,7 +24,7 @@ import yaml
 from conftest import minimal, write_territory
 from lxml import etree
 
-from generator import formatting
+from generator.documents import formatting
 from generator.description.reference import qpv_reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,8 +285,8 @@ _BUILT: dict[str, Path] = {}
 def built_examples(factory) -> Path:
     """Output folder of one build of every example (session-wide, whoever asks first)."""
     if "out" not in _BUILT:
-        from generator.build import BUILT, build_many
-        from generator.templates import load_template_set
+        from generator.documents.build import BUILT, build_many
+        from generator.documents.templates import load_template_set
 
         out = factory.mktemp("exemples")
         roots = [CONTRACTS / name for name in EXAMPLES]
@@ -305,8 +305,8 @@ def examples(tmp_path_factory) -> Path:
 def small(tmp_path_factory) -> Path:
     """The tests' minimal territory (conftest.minimal: with financing lines and a TFPB
     convention), plus a TFPB year whose actions miss the abatement (a negative gap)."""
-    from generator.build import BUILT, build_territory
-    from generator.templates import load_template_set
+    from generator.documents.build import BUILT, build_territory
+    from generator.documents.templates import load_template_set
 
     data = minimal()
     data["tfpb"][0]["abattement_estime"].append({"annee": 2027, "montant": 120000.5})

@@ -1,4 +1,4 @@
-"""Tests for generator.formatting (French administrative typography, domain.md §8)."""
+"""Tests for generator.documents.formatting (French administrative typography, domain.md §8)."""
 
 import datetime as dt
 import re
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.formatting import (
+from generator.documents.formatting import (
     FILTRES,
     date_fr,
     guillemets,
@@ -455,7 +455,7 @@ def test_typographie_linear_on_long_words():
 
 
 def test_typographie_espace_insecable_entre_nombre_et_unite():
-    from generator.formatting import typographie
+    from generator.documents.formatting import typographie
 
     assert typographie("soit 13 % et 1 200 €") == "soit 13\u00a0% et 1 200\u00a0€"
     assert typographie("2024 - 2030") == "2024 - 2030"

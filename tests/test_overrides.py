@@ -9,10 +9,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from docx import Document
 
-from generator.build import BUILT, UP_TO_DATE, build_territory
+from generator.documents.build import BUILT, UP_TO_DATE, build_territory
 from generator.cli import cli
-from generator.templates import load_template_set, resolve_for_territory
-from generator.write import read_custom_properties
+from generator.documents.templates import load_template_set, resolve_for_territory
+from generator.documents.write import read_custom_properties
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "contracts" / "minimal"

@@ -13,7 +13,7 @@ from conftest import minimal, write_territory
 from pypdf import PdfReader, PdfWriter
 from test_pdf import encrypted_pdf, make_templates, text_pdf
 
-from generator.build import build_territory
+from generator.documents.build import build_territory
 from generator.package import (
     DIGEST_KEY,
     PackageError,
@@ -29,7 +29,7 @@ from generator.package import (
     winansi,
     wrap,
 )
-from generator.templates import load_template_set
+from generator.documents.templates import load_template_set
 
 EPCI = "Communauté d'agglomération Creil Sud Oise"
 

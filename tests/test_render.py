@@ -17,10 +17,10 @@ from conftest import minimal, write_territory
 from lxml import etree
 from test_documents import CONTRACT, W, norm, read_docx, tfpb_file
 
-from generator.build import BUILT, build_territory
-from generator.context import build_context
-from generator.render import RenderError, render_template
-from generator.templates import load_template_set
+from generator.documents.build import BUILT, build_territory
+from generator.documents.context import build_context
+from generator.documents.render import RenderError, render_template
+from generator.documents.templates import load_template_set
 
 HOSTILE = (
     "A & B < C > D \" E ' F {{ x }} {% if %} {%p endfor %} {%tr for r in x %} "

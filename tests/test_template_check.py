@@ -16,7 +16,7 @@ from docx import Document
 
 from generator.cli import cli
 from generator.template_check import check_file, check_set
-from generator.templates import DEFAULT_SET, TEMPLATES_DIR
+from generator.documents.templates import DEFAULT_SET, TEMPLATES_DIR
 
 CORPUS = Path(__file__).resolve().parent / "cas" / "modeles" / "corpus.py"
 

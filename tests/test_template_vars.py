@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.render import make_environment
+from generator.documents.render import make_environment
 from generator.description.schema import validator
 from generator.template_vars import (
     FILTRES_DOC,

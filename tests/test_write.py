@@ -7,7 +7,7 @@ def test_atomic_write_gives_ordinary_permissions(tmp_path):
     import os
     import stat
 
-    from generator.write import atomic_write
+    from generator.documents.write import atomic_write
 
     target = tmp_path / "document.docx"
     atomic_write(target, b"contenu")

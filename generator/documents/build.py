@@ -22,8 +22,8 @@ from pathlib import Path
 from generator import __version__
 from generator.description.load import ITEM_FOLDERS, description_files
 from generator.description.problems import Problem
-from generator.templates import TemplateSet, prepare_template, resolve_for_territory
-from generator.write import atomic_write
+from generator.documents.templates import TemplateSet, prepare_template, resolve_for_territory
+from generator.documents.write import atomic_write
 
 MANIFEST_NAME = "manifeste.json"
 MANIFEST_FORMAT = 1
@@ -134,9 +134,9 @@ def render_documents(
     desc, templates: TemplateSet, draft_warnings: list[str], digest: str
 ) -> dict[str, tuple[bytes, str]]:
     """Output name -> (deterministic bytes, template file name), for every document of the set."""
-    from generator.context import build_context, convention_context
-    from generator.render import clean, document_bytes, render_template
-    from generator.write import deterministic_docx
+    from generator.documents.context import build_context, convention_context
+    from generator.documents.render import clean, document_bytes, render_template
+    from generator.documents.write import deterministic_docx
 
     context = build_context(
         desc.data,
@@ -294,7 +294,7 @@ def build_territory(
     root: Path, output: Path, templates: TemplateSet, *, force: bool = False, draft: bool = False
 ) -> BuildResult:
     """Validate, render and write one territory. Never raises for a pilot's mistake."""
-    from generator.render import RenderError
+    from generator.documents.render import RenderError
     from generator.description.validate import Target, validate_target
 
     if not force:
@@ -376,7 +376,7 @@ def _note_local_templates(
 
 def _build_one(args) -> BuildResult:
     root, output, templates_folder, force, draft = args
-    from generator.templates import load_template_set
+    from generator.documents.templates import load_template_set
 
     return build_territory(
         root, output, load_template_set(templates_folder), force=force, draft=draft

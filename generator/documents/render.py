@@ -7,7 +7,7 @@ which docxtpl would turn into page or paragraph breaks) is removed from every va
 
 Free texts go through the `texte` filter: paragraphs are separated by docxtpl's `\\a`
 (new paragraph, same style) and list items carry a private marker that the post-processing
-step (`generator.docx_post`) turns into the bulleted list style.
+step (`generator.documents.docx_post`) turns into the bulleted list style.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from generator import formatting
+from generator.documents import formatting
 
 # Private-use characters: markers that only the toolkit writes, stripped from every value.
 BULLET_MARK = "\ue000"
@@ -163,7 +163,7 @@ def render_template(template: Path, context: dict, warnings: list[str] | None = 
 
     `warnings` (for a draft built despite validation errors) are shown in a frame at the top.
     """
-    from generator.docx_post import post_process
+    from generator.documents.docx_post import post_process
 
     try:
         tpl = _Template(str(template))

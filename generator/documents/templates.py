@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_SET = "engagements-quartiers-2030"
 MANIFEST = "manifest.yaml"
 # A territory's own templates: `<territoire>/modeles/<nom du modèle>.docx` replaces that
@@ -271,7 +271,7 @@ def prepare_template(template_set: TemplateSet, doc: TemplateDocument) -> tuple[
         return doc.template, origin
     data, used, problems = apply_parts(doc.template, template_set.parts)
     if problems:
-        from generator.render import RenderError
+        from generator.documents.render import RenderError
 
         raise RenderError(f"modèle {doc.template.name} : " + " ; ".join(problems))
     if data is None:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from generator.description.reference import qpv_reference
-from generator.render import TOC_MARK
+from generator.documents.render import TOC_MARK
 from generator.description.schema import labels, load_schema, resolve
 
 YEARS = list(range(2024, 2031))
@@ -407,7 +407,7 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
         )
 
     status = contrat.get("statut") or "projet"
-    from generator import formatting
+    from generator.documents import formatting
 
     date_text = formatting.date_fr(contrat["date"]) if contrat.get("date") else ""
     if status == "final":
