@@ -128,7 +128,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from generator.documents.build import build_many
-    from generator.pdf import make_packages, require_soffice
+    from generator.signature.pdf import make_packages, require_soffice
     from generator.documents.templates import load_template_set
 
     soffice = require_soffice()

@@ -78,8 +78,8 @@ def pdf(
     """
     from generator.cli_common import EXIT_OK, EXIT_PROBLEMS, territories_and_templates
     from generator.cli_common import display as _display
-    from generator.package import PACKAGE_NAME
-    from generator.pdf import UP_TO_DATE, WRITTEN, ConversionError, make_packages
+    from generator.signature.package import PACKAGE_NAME
+    from generator.signature.pdf import UP_TO_DATE, WRITTEN, ConversionError, make_packages
 
     roots, templates = territories_and_templates(list(chemins), templates_folder)
     done = []

@@ -20,7 +20,7 @@ from test_pdf import (
     text_pdf,
 )
 
-from generator.pdf import SOFFICE_ENV
+from generator.signature.pdf import SOFFICE_ENV
 
 PACKAGE = "contrat-de-ville-signature.pdf"
 CONVENTION = "annexe-2-convention-tfpb-oise-habitat.pdf"

@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from test_pdf import encrypted_pdf, make_templates, text_pdf
 
 from generator.documents.build import build_territory
-from generator.package import (
+from generator.signature.package import (
     DIGEST_KEY,
     PackageError,
     PackageInfo,

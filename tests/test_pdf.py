@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pdf import (
+from generator.signature.pdf import (
     INSTALL_HINT,
     SOFFICE_ENV,
     ConversionError,

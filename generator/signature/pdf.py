@@ -338,7 +338,7 @@ def make_packages(
 
     from generator.documents.build import BUILT, PROTECTED, build_many, read_manifest
     from generator.documents.build import UP_TO_DATE as BUILD_UP_TO_DATE
-    from generator.package import (
+    from generator.signature.package import (
         PackageError,
         TerritoryPlan,
         assemble_territory,
