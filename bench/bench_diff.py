@@ -126,10 +126,10 @@ def main() -> None:
     args = parser.parse_args()
 
     from generator.documents.build import build_territory
-    from generator.diff_description import compare, load_data
-    from generator.diff_docx import diff_texts, format_html, format_text, read_text
+    from generator.compare.description import compare, load_data
+    from generator.compare.docx_text import diff_texts, format_html, format_text, read_text
     from generator.description.load import load_territory
-    from generator.redline import check_redline, make_redline
+    from generator.compare.redline import check_redline, make_redline
     from generator.documents.templates import load_template_set
 
     with tempfile.TemporaryDirectory(prefix="bench-diff-") as scratch_name:

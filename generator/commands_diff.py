@@ -126,7 +126,7 @@ def _is_description(path: Path) -> bool:
 
 def compare_paths(old: Path, new: Path, old_name: str, new_name: str, section=None) -> Outcome:
     """Compare two descriptions or two .docx; DiffError for anything that cannot be read."""
-    from generator.diff_description import DescriptionError, compare, load_data, territory_of
+    from generator.compare.description import DescriptionError, compare, load_data, territory_of
 
     for path, name in ((old, old_name), (new, new_name)):
         if not path.exists():
@@ -151,7 +151,7 @@ def compare_paths(old: Path, new: Path, old_name: str, new_name: str, section=No
         except DescriptionError as exc:
             raise DiffError(str(exc)) from None
         return outcome
-    from generator.diff_docx import DocxError, diff_texts, read_package, read_text
+    from generator.compare.docx_text import DocxError, diff_texts, read_package, read_text
     from generator.documents.write import read_embedded_description
 
     try:
@@ -182,7 +182,7 @@ _MARKS = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", Non
 
 
 def format_outcome(outcome: Outcome, color: bool) -> str:
-    from generator.diff_docx import format_text
+    from generator.compare.docx_text import format_text
 
     lines: list[str] = []
     if outcome.comparison is not None:
@@ -212,7 +212,7 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
 
 
 def html_report(outcome: Outcome) -> str:
-    from generator.diff_docx import format_html
+    from generator.compare.docx_text import format_html
 
     comparison = outcome.comparison
     return format_html(
@@ -336,7 +336,7 @@ def diff(
         color = sys.stdout.isatty()
     with tempfile.TemporaryDirectory(prefix="cdv-diff-") as scratch:
         try:
-            from generator.diff_description import item_section
+            from generator.compare.description import item_section
 
             if revision is not None:
                 new = ancien
@@ -365,7 +365,7 @@ def diff(
                 _fail(f"impossible d'écrire le rapport {html_path} : {exc.strerror}")
             click.echo(f"\nRapport HTML : {_display(html_path)}")
         if redline_path is not None:
-            from generator.redline import RedlineError, make_redline
+            from generator.compare.redline import RedlineError, make_redline
 
             begin = time.perf_counter()
             try:

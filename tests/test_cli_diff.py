@@ -15,8 +15,8 @@ import yaml
 from conftest import CAS, minimal, write_territory
 from test_diff_docx import NEW, OLD, make_docx, pair
 
-from generator.diff_docx import read_text
-from generator.redline import check_redline
+from generator.compare.docx_text import read_text
+from generator.compare.redline import check_redline
 from generator.documents.templates import DEFAULT_SET, TEMPLATES_DIR, load_template_set
 from generator.documents.write import read_embedded_description
 

@@ -11,7 +11,7 @@ import docx
 import pytest
 from conftest import minimal, write_territory
 
-from generator.diff_description import (
+from generator.compare.description import (
     CHANGED,
     REMOVED,
     DescriptionError,

@@ -15,7 +15,7 @@ from conftest import CAS
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from generator.diff_docx import (
+from generator.compare.docx_text import (
     ADDED,
     CHANGED,
     REMOVED,

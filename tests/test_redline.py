@@ -14,8 +14,8 @@ import pytest
 from lxml import etree
 from test_diff_docx import NEW, OLD, make_docx, pair
 
-from generator.diff_docx import read_text
-from generator.redline import (
+from generator.compare.docx_text import read_text
+from generator.compare.redline import (
     accept_all,
     check_redline,
     make_redline,

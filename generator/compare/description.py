@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.documents import formatting
-from generator.diff_docx import (
+from generator.compare.docx_text import (
     ADDED,
     CHANGED,
     EQUAL,

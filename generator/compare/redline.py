@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.diff_docx import (
+from generator.compare.docx_text import (
     _HEADER_FOOTER,
     _PARSER,
     DocText,
