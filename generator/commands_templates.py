@@ -89,7 +89,7 @@ def check(
     Code de sortie : 0 si aucune erreur (avertissements permis), 1 si des problèmes sont
     trouvés, 2 si la commande est mal employée.
     """
-    from generator.template_check import CheckResult, check_file, check_set
+    from generator.maintenance.check import CheckResult, check_file, check_set
     from generator.documents.templates import LOCAL_FOLDER, MANIFEST
 
     results: list[CheckResult] = []
@@ -182,7 +182,7 @@ def vars_(output: Path, verify: bool) -> None:
     et de ce que l'outil calcule (totaux, tableaux financiers…) : tout ce qu'un auteur de
     modèle peut écrire entre {{ }} et {% %}.
     """
-    from generator.template_vars import render_markdown
+    from generator.maintenance.variables import render_markdown
     from generator.documents.write import atomic_write
 
     text = render_markdown()

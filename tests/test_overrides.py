@@ -209,7 +209,7 @@ def test_check_a_territory_checks_its_parts(tmp_path):
 
 
 def test_broken_part_markers_are_errors(tmp_path):
-    from generator.template_check import check_set
+    from generator.maintenance.check import check_set
 
     folder = _set_with_part(tmp_path)
     document = Document(str(folder / "contrat.docx"))

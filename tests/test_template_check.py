@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from generator.cli import cli
-from generator.template_check import check_file, check_set
+from generator.maintenance.check import check_file, check_set
 from generator.documents.templates import DEFAULT_SET, TEMPLATES_DIR
 
 CORPUS = Path(__file__).resolve().parent / "cas" / "modeles" / "corpus.py"

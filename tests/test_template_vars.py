@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.documents.render import make_environment
 from generator.description.schema import validator
-from generator.template_vars import (
+from generator.maintenance.variables import (
     FILTRES_DOC,
     _jinja_filters,
     dependencies,

@@ -14,7 +14,7 @@ row and cell, the text around):
   needed), a block over several paragraphs without `{%p %}`, a `{%p %}` that shares its
   paragraph with text (which docxtpl would delete), `{%tr %}` outside a table…;
 - variables, fields and filters that do not exist, checked against the context the templates
-  really get (see `generator.template_vars`), including fields of loop variables;
+  really get (see `generator.maintenance.variables`), including fields of loop variables;
 - fields of the description that no template of the set shows (warnings);
 - a template changed without a new version of the set (`versions.lock`).
 
@@ -41,7 +41,7 @@ from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 
 from generator.description.problems import AVERTISSEMENT, ERREUR
-from generator.template_vars import (
+from generator.maintenance.variables import (
     ANY_KEY,
     FORBIDDEN_FILTERS,
     ITEM,

@@ -4,7 +4,7 @@ The reference is not written by hand: a synthetic *complete* description is gene
 schema (every field present, every list with at least one element, one element per value of
 an enumeration where a list item has one, references that point to existing items, a real QPV
 and its commune), and `generator.documents.context.build_context` runs on it. The resulting context is
-the « shape » of what the templates see: `generator.template_check` checks the templates
+the « shape » of what the templates see: `generator.maintenance.check` checks the templates
 against it, and `cdv templates vars` writes it as Markdown (`docs/variables.md`).
 
 Which description fields feed which context values is found by perturbation: each field of
