@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner
 from docx import Document
 
-from generator.cli import cli
+from generator.cli.main import cli
 from generator.maintenance.check import check_file, check_set
 from generator.documents.templates import DEFAULT_SET, TEMPLATES_DIR
 

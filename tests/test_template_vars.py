@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator.cli import cli
+from generator.cli.main import cli
 from generator.documents.render import make_environment
 from generator.description.schema import validator
 from generator.maintenance.variables import (

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.cli_common import (
+from generator.cli.common import (
     DEFAULT_CONTRACTS,
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -21,9 +21,9 @@ from generator.cli_common import (
     territories_and_templates,
     territories_argument,
 )
-from generator.cli_common import Group as _Group
-from generator.cli_common import display as _display_path
-from generator.cli_common import help_option as _help_option
+from generator.cli.common import Group as _Group
+from generator.cli.common import display as _display_path
+from generator.cli.common import help_option as _help_option
 
 _SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -269,9 +269,9 @@ def _print_build_summary(results, output: Path) -> None:
 
 def _register_commands() -> None:
     # imported here: these modules only import click and defer their heavy imports
-    from generator.commands_diff import diff
-    from generator.commands_pdf import pdf
-    from generator.commands_templates import templates
+    from generator.cli.diff import diff
+    from generator.cli.pdf import pdf
+    from generator.cli.templates import templates
 
     for command in (pdf, diff, templates):
         cli.add_command(command)

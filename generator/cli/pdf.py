@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from generator.cli_common import Command as _Command
-from generator.cli_common import output_option, templates_option, territories_argument
+from generator.cli.common import Command as _Command
+from generator.cli.common import output_option, templates_option, territories_argument
 
 
 @click.command("pdf", cls=_Command, add_help_option=False)
@@ -76,8 +76,8 @@ def pdf(
     Code de sortie : 0 si tout est produit ou à jour, 1 si un territoire n'a pas pu l'être,
     2 si la commande est mal employée.
     """
-    from generator.cli_common import EXIT_OK, EXIT_PROBLEMS, territories_and_templates
-    from generator.cli_common import display as _display
+    from generator.cli.common import EXIT_OK, EXIT_PROBLEMS, territories_and_templates
+    from generator.cli.common import display as _display
     from generator.signature.package import PACKAGE_NAME
     from generator.signature.pdf import UP_TO_DATE, WRITTEN, ConversionError, make_packages
 
@@ -138,7 +138,7 @@ def pdf(
 
 def _print_build_summary_errors(builds) -> None:
     """The validation errors of territories that could not be built (without the table)."""
-    from generator.cli import _display
+    from generator.cli.main import _display
 
     for build in builds:
         if build.errors and not build.draft:

@@ -1,6 +1,6 @@
 """`cdv templates`: check the Word templates and write the reference of their variables.
 
-Registered in `generator.cli` with `cli.add_command(templates)`. Heavy modules are imported
+Registered in `generator.cli.main` with `cli.add_command(templates)`. Heavy modules are imported
 inside the commands so that `cdv --help` stays fast.
 """
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from generator.cli_common import EXIT_OK, EXIT_PROBLEMS
-from generator.cli_common import Group as _Group
-from generator.cli_common import display as _display_path
-from generator.cli_common import help_option as _help_option
+from generator.cli.common import EXIT_OK, EXIT_PROBLEMS
+from generator.cli.common import Group as _Group
+from generator.cli.common import display as _display_path
+from generator.cli.common import help_option as _help_option
 
 DEFAULT_REFERENCE = Path("docs") / "variables.md"
 _display = _display_path

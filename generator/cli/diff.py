@@ -1,6 +1,6 @@
 """`cdv diff`: compare two versions of a description or of a generated (or edited) document.
 
-Registered in `generator.cli` with `cli.add_command(diff)`. Heavy modules are imported inside
+Registered in `generator.cli.main` with `cli.add_command(diff)`. Heavy modules are imported inside
 the command. Exit status as diff(1): 0 identical, 1 different, 2 trouble.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from generator.cli_common import Command as _Command
-from generator.cli_common import display as _display_path
+from generator.cli.common import Command as _Command
+from generator.cli.common import display as _display_path
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
 DESCRIPTION_SUFFIXES = (".yaml", ".yml")
