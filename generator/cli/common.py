@@ -53,8 +53,8 @@ def display(path) -> str:
 
 def territories_and_templates(paths: list[Path], templates_folder: Path | None):
     """The territory folders named on the command line, and the template set to use."""
-    from generator.documents.templates import TemplateError, load_template_set
     from generator.description.validate import UsageError, discover
+    from generator.documents.templates import TemplateError, load_template_set
 
     try:
         targets = discover(paths or [DEFAULT_CONTRACTS])

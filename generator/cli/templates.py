@@ -89,8 +89,8 @@ def check(
     Code de sortie : 0 si aucune erreur (avertissements permis), 1 si des problèmes sont
     trouvés, 2 si la commande est mal employée.
     """
-    from generator.maintenance.check import CheckResult, check_file, check_set
     from generator.documents.templates import LOCAL_FOLDER, MANIFEST
+    from generator.maintenance.check import CheckResult, check_file, check_set
 
     results: list[CheckResult] = []
     for folder in dossiers or (None,):
@@ -182,8 +182,8 @@ def vars_(output: Path, verify: bool) -> None:
     et de ce que l'outil calcule (totaux, tableaux financiers…) : tout ce qu'un auteur de
     modèle peut écrire entre {{ }} et {% %}.
     """
-    from generator.maintenance.variables import render_markdown
     from generator.documents.write import atomic_write
+    from generator.maintenance.variables import render_markdown
 
     text = render_markdown()
     if str(output) == "-":

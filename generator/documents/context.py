@@ -16,8 +16,8 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from generator.description.reference import qpv_reference
-from generator.documents.render import TOC_MARK
 from generator.description.schema import labels, load_schema, resolve
+from generator.documents.marks import TOC_MARK
 
 YEARS = list(range(2024, 2031))
 TFPB_YEARS = list(range(2025, 2031))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from generator.documents.render import BULLET_MARK, EMPTY_MARK, TOC_MARK
+from generator.documents.marks import BULLET_MARK, EMPTY_MARK, TOC_MARK
 
 W = nsdecls("w")
 BULLET_STYLE_NAMES = ("List Bullet", "Liste à puces")

@@ -23,11 +23,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from generator.documents import formatting
+from generator.documents.marks import BULLET_MARK, EMPTY_MARK
 
 # Private-use characters: markers that only the toolkit writes, stripped from every value.
-BULLET_MARK = "\ue000"
-TOC_MARK = "\ue001"
-EMPTY_MARK = "\ue002"
 _PRIVATE = re.compile("[\ue000-\uf8ff]")
 
 

@@ -1,0 +1,130 @@
+"""`cdv build`: produces the Word documents of each territory and prints a summary.
+
+Registered in `generator.cli.main`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    output_option,
+    templates_option,
+    territories_and_templates,
+    territories_argument,
+)
+from generator.cli.common import Command as _Command
+from generator.cli.common import display as _display
+from generator.cli.common import help_option as _help_option
+
+
+@click.command(cls=_Command, add_help_option=False)
+@territories_argument
+@output_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    metavar="N",
+    help="Nombre de territoires produits en parallèle.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Tout reproduire, et remplacer les documents modifiés à la main (après sauvegarde).",
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Produire aussi les territoires dont la description a des erreurs, avec un "
+    "avertissement visible.",
+)
+@templates_option
+@_help_option
+def build(
+    chemins: tuple[Path, ...],
+    output: Path,
+    jobs: int,
+    force: bool,
+    draft: bool,
+    templates_folder: Path | None,
+) -> None:
+    """Produire le projet de contrat (Word) et ses annexes pour chaque territoire.
+
+    Par défaut, tous les territoires du dossier contracts/. Seuls les territoires dont la
+    description ou les modèles ont changé sont reproduits. Un document modifié à la main depuis
+    sa production n'est jamais écrasé : la nouvelle version est écrite à côté.
+
+    Code de sortie : 0 si tout est produit ou à jour, 1 si un territoire n'a pas pu l'être,
+    2 si la commande est mal employée.
+    """
+    from generator.documents.build import BUILT, NOT_BUILT, UP_TO_DATE, build_many
+
+    roots, templates = territories_and_templates(list(chemins), templates_folder)
+    interactive = sys.stdout.isatty()
+    done = []
+
+    def report(result) -> None:
+        done.append(result)
+        if not interactive:
+            click.echo(f"[{len(done)}/{len(roots)}] {result.territory} : {result.status}")
+
+    if interactive and len(roots) > 1:
+        with click.progressbar(length=len(roots), label="Production", show_pos=True) as bar:
+
+            def advance(result) -> None:
+                done.append(result)
+                bar.update(1)
+
+            results = build_many(
+                roots, output, templates, jobs=jobs, force=force, draft=draft, on_result=advance
+            )
+    else:
+        results = build_many(
+            roots, output, templates, jobs=jobs, force=force, draft=draft, on_result=report
+        )
+    _print_build_summary(results, output)
+    failed = [r for r in results if r.status not in (BUILT, UP_TO_DATE)]
+    if all(r.status == UP_TO_DATE for r in results):
+        click.echo("Rien à reproduire : tout est à jour.")
+    sys.exit(EXIT_PROBLEMS if failed or any(r.status == NOT_BUILT for r in results) else EXIT_OK)
+
+
+def _print_build_summary(results, output: Path) -> None:
+    from generator.documents.build import PROTECTED, REMOVED, REPLACED, UNCHANGED, WRITTEN
+
+    for result in results:
+        if result.errors and not result.draft:
+            for problem in result.problems:
+                if problem.is_error:
+                    line = problem.format()
+                    head, _, rest = line.partition(":")
+                    click.echo(_display(head) + ":" + rest, err=True)
+        if result.message:
+            click.echo(click.style(f"✘ {result.territory} : {result.message}", fg="red"), err=True)
+        for doc in result.documents:
+            if doc.status in (PROTECTED, REPLACED, REMOVED) or doc.note:
+                click.echo(f"  ! {result.territory}/{doc.name} : {doc.status} — {doc.note}")
+    header = ("Territoire", "Statut", "Écrits", "Inchangés", "Erreurs", "Avert.")
+    rows = [
+        (
+            r.territory + (" (brouillon)" if r.draft else ""),
+            r.status,
+            str(sum(1 for d in r.documents if d.status in (WRITTEN, REPLACED))),
+            str(sum(1 for d in r.documents if d.status == UNCHANGED)),
+            str(r.errors),
+            str(r.warnings),
+        )
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    click.echo()
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+    click.echo(f"\nDocuments dans : {_display(str(output))}/")
