@@ -138,7 +138,7 @@ def pdf(
 
 def _print_build_summary_errors(builds) -> None:
     """The validation errors of territories that could not be built (without the table)."""
-    from generator.cli.main import _display
+    from generator.cli.common import display as _display
 
     for build in builds:
         if build.errors and not build.draft:
