@@ -125,11 +125,12 @@ def main() -> None:
     parser.add_argument("--pages", action="store_true", help="compter les pages (LibreOffice)")
     args = parser.parse_args()
 
-    from generator.documents.build import build_territory
     from generator.compare.description import compare, load_data
-    from generator.compare.docx_text import diff_texts, format_html, format_text, read_text
-    from generator.description.load import load_territory
+    from generator.compare.docx_text import diff_texts, format_text, read_text
     from generator.compare.redline import check_redline, make_redline
+    from generator.compare.report_html import format_html
+    from generator.description.load import load_territory
+    from generator.documents.build import build_territory
     from generator.documents.templates import load_template_set
 
     with tempfile.TemporaryDirectory(prefix="bench-diff-") as scratch_name:

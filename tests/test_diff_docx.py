@@ -23,12 +23,12 @@ from generator.compare.docx_text import (
     compact,
     diff_files,
     diff_texts,
-    format_html,
     format_text,
     read_package,
     read_text,
     word_ops,
 )
+from generator.compare.report_html import format_html
 
 OLD = [
     ("h1", "1. Cadre du contrat"),

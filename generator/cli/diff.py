@@ -212,7 +212,7 @@ def format_outcome(outcome: Outcome, color: bool) -> str:
 
 
 def html_report(outcome: Outcome) -> str:
-    from generator.compare.docx_text import format_html
+    from generator.compare.report_html import format_html
 
     comparison = outcome.comparison
     return format_html(
