@@ -20,15 +20,14 @@ from generator.compare.docx_text import (
     CHANGED,
     REMOVED,
     DocxError,
-    compact,
     diff_files,
     diff_texts,
-    format_text,
     read_package,
     read_text,
     word_ops,
 )
 from generator.compare.report_html import format_html
+from generator.compare.report_text import compact, format_text
 
 OLD = [
     ("h1", "1. Cadre du contrat"),

@@ -182,7 +182,7 @@ _MARKS = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", Non
 
 
 def format_outcome(outcome: Outcome, color: bool) -> str:
-    from generator.compare.docx_text import format_text
+    from generator.compare.report_text import format_text
 
     lines: list[str] = []
     if outcome.comparison is not None:

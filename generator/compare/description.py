@@ -29,18 +29,17 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from generator.documents import formatting
 from generator.compare.docx_text import (
     ADDED,
     CHANGED,
     EQUAL,
     REMOVED,
-    compact,
-    render_ops,
     similarity,
     word_ops,
 )
+from generator.compare.report_text import compact, render_ops
 from generator.description.schema import load_schema
+from generator.documents import formatting
 
 KIND_WORDS = {ADDED: "ajout", REMOVED: "suppression", CHANGED: "modification"}
 EMPTY = "(vide)"

@@ -12,10 +12,9 @@ from generator.compare.docx_text import (
     EQUAL,
     REMOVED,
     DocDiff,
-    _plural,
     _short,
-    compact,
 )
+from generator.compare.report_text import _plural, compact
 
 _CSS = """
 :root{--ins:#d7f5dd;--ins-t:#0b5d1e;--del:#fde0e0;--del-t:#a4161a;--line:#d9dde3;--muted:#5b6470}
