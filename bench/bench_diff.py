@@ -126,10 +126,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from generator.compare.description import compare, load_data
-    from generator.compare.docx_text import diff_texts, read_text
+    from generator.compare.docx_text import read_text
     from generator.compare.redline import check_redline, make_redline
     from generator.compare.report_html import format_html
     from generator.compare.report_text import format_text
+    from generator.compare.text_diff import diff_texts
     from generator.description.load import load_territory
     from generator.documents.build import build_territory
     from generator.documents.templates import load_template_set

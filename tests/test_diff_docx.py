@@ -15,19 +15,17 @@ from conftest import CAS
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from generator.compare.docx_text import (
+from generator.compare.docx_text import DocxError, read_package, read_text
+from generator.compare.report_html import format_html
+from generator.compare.report_text import compact, format_text
+from generator.compare.text_diff import (
     ADDED,
     CHANGED,
     REMOVED,
-    DocxError,
     diff_files,
     diff_texts,
-    read_package,
-    read_text,
     word_ops,
 )
-from generator.compare.report_html import format_html
-from generator.compare.report_text import compact, format_text
 
 OLD = [
     ("h1", "1. Cadre du contrat"),

@@ -151,7 +151,8 @@ def compare_paths(old: Path, new: Path, old_name: str, new_name: str, section=No
         except DescriptionError as exc:
             raise DiffError(str(exc)) from None
         return outcome
-    from generator.compare.docx_text import DocxError, diff_texts, read_package, read_text
+    from generator.compare.docx_text import DocxError, read_package, read_text
+    from generator.compare.text_diff import diff_texts
     from generator.documents.write import read_embedded_description
 
     try:

@@ -29,7 +29,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from generator.compare.docx_text import (
+from generator.compare.report_text import compact, render_ops
+from generator.compare.text_diff import (
     ADDED,
     CHANGED,
     EQUAL,
@@ -37,7 +38,6 @@ from generator.compare.docx_text import (
     similarity,
     word_ops,
 )
-from generator.compare.report_text import compact, render_ops
 from generator.description.schema import load_schema
 from generator.documents import formatting
 

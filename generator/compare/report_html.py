@@ -5,16 +5,9 @@ from __future__ import annotations
 
 import html
 
-from generator.compare.docx_text import (
-    ADDED,
-    CHANGED,
-    DELETE,
-    EQUAL,
-    REMOVED,
-    DocDiff,
-    _short,
-)
+from generator.compare.docx_text import _short
 from generator.compare.report_text import _plural, compact
+from generator.compare.text_diff import ADDED, CHANGED, DELETE, EQUAL, REMOVED, DocDiff
 
 _CSS = """
 :root{--ins:#d7f5dd;--ins-t:#0b5d1e;--del:#fde0e0;--del-t:#a4161a;--line:#d9dde3;--muted:#5b6470}

@@ -3,7 +3,7 @@ changes section by section, word by word with some context around them."""
 
 from __future__ import annotations
 
-from generator.compare.docx_text import (
+from generator.compare.text_diff import (
     ADDED,
     CHANGED,
     DELETE,
