@@ -26,154 +26,54 @@ from decimal import Decimal
 from functools import lru_cache
 
 from generator.description.schema import load_schema, resolve
+from generator.maintenance.variables_paths import (
+    ANY_KEY,
+    ITEM,
+    CtxPath,
+    is_map,
+    norm_key,
+    path_text,
+)
+from generator.maintenance.variables_schema import SchemaField, _ref_name, schema_fields
 
-ITEM = "[]"
-ANY_KEY = "*"
-CtxPath = tuple[str, ...]
+__all__ = [
+    "ALIASES",
+    "ANY_KEY",
+    "CALCULES",
+    "CONVENTION_ONLY",
+    "FILTRES_DOC",
+    "FORBIDDEN_FILTERS",
+    "ITEM",
+    "JINJA_FILTRES_DOC",
+    "LAST_KEYS",
+    "NAMED_KEYS",
+    "SAMPLE_COMMUNE",
+    "SAMPLE_INSEE",
+    "SAMPLE_QPV",
+    "CtxPath",
+    "Dependencies",
+    "Entry",
+    "SchemaField",
+    "canonical_paths",
+    "context_for",
+    "dependencies",
+    "describe",
+    "diff_paths",
+    "entries",
+    "is_map",
+    "norm_key",
+    "path_text",
+    "render_markdown",
+    "sample_context",
+    "schema_fields",
+    "synthetic_description",
+]
+
 
 # A real QPV and its commune, so that the joins with the official list work.
 SAMPLE_QPV = "QN06001M"
 SAMPLE_INSEE = "60175"
 SAMPLE_COMMUNE = "Creil"
-
-_QPV_RE = re.compile(r"^QN(0[0-9][0-9]|02[AB]|9[0-9]{2})[0-9]{2}[NMIC]$")
-_INSEE_RE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
-
-
-def is_map(value) -> bool:
-    """A dict keyed by codes (QPV, INSEE) rather than by field names."""
-    return (
-        isinstance(value, dict)
-        and bool(value)
-        and all(isinstance(k, str) and (_QPV_RE.match(k) or _INSEE_RE.match(k)) for k in value)
-    )
-
-
-def norm_key(key) -> str:
-    if isinstance(key, str) and (_QPV_RE.match(key) or _INSEE_RE.match(key)):
-        return ANY_KEY
-    return str(key)
-
-
-def path_text(path: CtxPath) -> str:
-    """`territoire.qpv[].libelle`."""
-    out = ""
-    for part in path:
-        if part == ITEM:
-            out += "[]"
-        elif part == ANY_KEY:
-            out += "[code]"
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
-# --------------------------------------------------------------------------- schema fields
-
-
-@dataclass(frozen=True)
-class SchemaField:
-    """A field of the description schema, as a template author sees it."""
-
-    path: CtxPath
-    title: str
-    description: str
-    kind: str  # texte, texte libre, nombre, nombre entier, montant, date, oui/non, liste, …
-    examples: tuple[str, ...] = ()
-    labels: tuple[tuple[str, str], ...] = ()  # enumerations: (value, French label)
-    leaf: bool = True
-    const: bool = False
-
-
-def _ref_name(node: dict) -> str:
-    ref = node.get("$ref", "") if isinstance(node, dict) else ""
-    return ref.rsplit("/", 1)[-1]
-
-
-_KINDS = {
-    "texte": "texte libre",
-    "libelle": "texte",
-    "identifiant": "identifiant",
-    "code_qpv": "code QPV",
-    "code_insee": "code INSEE",
-    "siren": "SIREN",
-    "annee": "année",
-    "montant": "montant en euros",
-    "date": "date (AAAA-MM-JJ)",
-    "nombre": "nombre",
-    "liste_qpv": "liste de codes QPV",
-    "liste_textes": "liste de textes",
-}
-_TYPES = {
-    "string": "texte",
-    "integer": "nombre entier",
-    "number": "nombre",
-    "boolean": "oui/non",
-    "array": "liste",
-    "object": "objet",
-}
-_EXAMPLE_RE = re.compile(r"\(exemples? : ([^)]*)\)")
-
-
-def _kind(raw: dict, node: dict) -> str:
-    name = _ref_name(raw)
-    if name in _KINDS:
-        return _KINDS[name]
-    if "enum" in node:
-        return "valeur d'une liste"
-    if node.get("type") == "object" and isinstance(node.get("additionalProperties"), dict):
-        return "table par code QPV"
-    return _TYPES.get(node.get("type"), "valeur")
-
-
-def _examples(node: dict) -> tuple[str, ...]:
-    if node.get("examples"):
-        return tuple(str(e) for e in node["examples"])
-    found = _EXAMPLE_RE.search(node.get("description", ""))
-    return (found.group(1).strip(),) if found else ()
-
-
-def schema_fields() -> list[SchemaField]:
-    """Every field of the schema (objects and lists too), in the schema's order."""
-    out: list[SchemaField] = []
-
-    defs = load_schema()["$defs"]
-
-    def walk(raw: dict, path: CtxPath) -> None:
-        node = resolve(raw)
-        kind = node.get("type")
-        if path:
-            leaf = not (kind == "object" and "properties" in node) and not (
-                kind == "array" and resolve(node.get("items", {})).get("type") == "object"
-            )
-            generic = defs.get(_ref_name(raw), {})
-            own = node.get("description", "")
-            if generic and own == generic.get("description"):
-                own = ""  # the generic text of a type (« Texte libre. … ») says nothing here
-            out.append(
-                SchemaField(
-                    path=path,
-                    title=node.get("title", ""),
-                    description=own,
-                    kind=_kind(raw, node),
-                    examples=_examples(node)
-                    if own or not generic
-                    else tuple(generic.get("examples", ())),
-                    labels=tuple((str(k), str(v)) for k, v in node.get("x-libelles", {}).items()),
-                    leaf=leaf,
-                    const="const" in node,
-                )
-            )
-        if kind == "object" and "properties" in node:
-            for key, sub in node["properties"].items():
-                walk(sub, path + (key,))
-        elif kind == "array":
-            items = node.get("items", {})
-            if resolve(items).get("type") == "object":
-                walk(items, path + (ITEM,))
-
-    walk(load_schema(), ())
-    return out
 
 
 # --------------------------------------------------------------------------- synthetic data
