@@ -1,37 +1,35 @@
 """Read a territory's YAML files into one tree, keeping where every value came from.
 
-Safe loading only: the YAML is composed into nodes (nothing is constructed from tags) and
-converted by hand, which lets us reject duplicate keys, keep the raw text of every scalar
-(to explain `01053` read as the octal number 555) and bound alias expansion.
+The section files at the top of the folder and the one-item files of its sub-folders are each read
+by `yaml_reader`, then merged into one `Description`; a section defined twice is refused.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from generator.description.problems import ERREUR, Location, Path_, Problem
+from generator.description.yaml_reader import MAX_FILE_BYTES, parse_file, read_text
 
-try:  # libyaml is much faster; the pure-Python parser gives the same nodes
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_NODES = 500_000
-MAX_DEPTH = 60
+# The reading of one file lives in `yaml_reader`; its public names stay importable from here.
+__all__ = [
+    "ITEM_FOLDERS",
+    "MAIN_FILE",
+    "MAX_FILE_BYTES",
+    "SUFFIXES",
+    "Description",
+    "description_files",
+    "is_territory",
+    "load_territory",
+    "parse_file",
+    "read_text",
+]
 
 SUFFIXES = (".yaml", ".yml")
 # Sub-folders where each file holds one item of a list: folder name -> section key.
 ITEM_FOLDERS = {"engagements": "engagements", "tfpb": "tfpb", "quartiers": "quartiers"}
 MAIN_FILE = "contrat.yaml"
-
-_T = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null", _T + "timestamp"}
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 @dataclass
@@ -71,340 +69,6 @@ class Description:
     def problem(self, severity: str, path: Path_, message: str, key: bool = False) -> Problem:
         loc = self.where(path, key=key)
         return Problem(severity, message, loc.file, loc.line, loc.column, tuple(path))
-
-
-class _Abort(Exception):
-    """Stops the conversion of one file; carries the problem to report."""
-
-    def __init__(self, problem: Problem):
-        self.problem = problem
-
-
-class _Converter:
-    """Turns composed YAML nodes into plain Python values, recording locations."""
-
-    def __init__(self, file: str, desc: Description, prefix: Path_):
-        self.file = file
-        self.desc = desc
-        self.prefix = prefix
-        self.count = 0
-
-    def loc(self, node: yaml.Node) -> Location:
-        return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
-
-    def error(self, node: yaml.Node, path: Path_, message: str) -> None:
-        loc = self.loc(node)
-        self.desc.problems.append(Problem(ERREUR, message, loc.file, loc.line, loc.column, path))
-
-    def convert(self, node: yaml.Node, path: Path_, depth: int = 0):
-        self.count += 1
-        if self.count > MAX_NODES or depth > MAX_DEPTH:
-            loc = self.loc(node)
-            raise _Abort(
-                Problem(
-                    ERREUR,
-                    "structure trop grande ou trop profonde (ancres et alias « & * » "
-                    "démultipliés, ou alias qui se contient lui-même ?) : le fichier n'est pas lu ; "
-                    "écrivez les valeurs en clair plutôt qu'avec des alias",
-                    loc.file,
-                    loc.line,
-                    loc.column,
-                    path,
-                )
-            )
-        full = self.prefix + path
-        self.desc.locations[full] = self.loc(node)
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, path, full)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _T + "seq":
-                self.bad_tag(node, path)
-                return None
-            return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if node.tag != _T + "map":
-            self.bad_tag(node, path)
-            return None
-        return self.mapping(node, path, depth)
-
-    def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict:
-        result: dict = {}
-        first_seen: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.error(
-                    key_node, path, "une clé doit être un simple mot, pas une liste ni un tableau"
-                )
-                continue
-            key = key_node.value
-            if key in first_seen:
-                first = first_seen[key]
-                self.error(
-                    key_node,
-                    path + (key,),
-                    f"clé « {key} » en double : elle est déjà écrite ligne "
-                    f"{first.start_mark.line + 1} ; YAML ne garderait que la dernière valeur "
-                    "et perdrait l'autre : fusionnez les deux ou supprimez l'une d'elles",
-                )
-                continue
-            first_seen[key] = key_node
-            self.desc.key_locations[self.prefix + path + (key,)] = self.loc(key_node)
-            result[key] = self.convert(value_node, path + (key,), depth + 1)
-        return result
-
-    def scalar(self, node: yaml.ScalarNode, path: Path_, full: Path_):
-        tag = node.tag
-        if tag not in _SCALAR_TAGS:
-            self.bad_tag(node, path)
-            return None
-        if tag == _T + "str":
-            return node.value
-        if tag == _T + "null":
-            return None
-        self.desc.raw[full] = node.value
-        if tag == _T + "timestamp":  # dates stay text: the schema checks their format
-            return node.value
-        if tag == _T + "bool":
-            return _CONSTRUCTOR.construct_yaml_bool(node)
-        if tag == _T + "int":
-            try:
-                return _CONSTRUCTOR.construct_yaml_int(node)
-            except ValueError:  # more digits than Python converts (4,300)
-                self.error(
-                    node, path, f"nombre trop long ({len(node.value)} chiffres) : vérifiez-le"
-                )
-                return None
-        value = _CONSTRUCTOR.construct_yaml_float(node)
-        if not math.isfinite(value):
-            self.error(node, path, f"« {node.value} » n'est pas un nombre utilisable")
-            return None
-        return value
-
-    def bad_tag(self, node: yaml.Node, path: Path_) -> None:
-        tag = node.tag.replace(_T, "!!")
-        self.error(
-            node,
-            path,
-            f"étiquette YAML « {tag} » refusée : une description ne contient que des textes, "
-            "des nombres, des listes et des tableaux ; rien n'y est exécuté. Supprimez l'étiquette",
-        )
-
-
-def read_text(path: Path) -> tuple[str | None, Problem | None]:
-    """Read a description file as text, or explain why it cannot be read."""
-    file = str(path)
-
-    def fail(message: str, line: int = 0, column: int = 0) -> tuple[None, Problem]:
-        return None, Problem(ERREUR, message, file, line, column)
-
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return fail(f"fichier illisible : {exc.strerror}")
-    if size > MAX_FILE_BYTES:
-        return fail(
-            f"fichier trop volumineux ({size / 1024 / 1024:.1f} Mo ; au plus "
-            f"{MAX_FILE_BYTES // 1024 // 1024} Mo) : une description tient en quelques centaines "
-            "de kilo-octets ; vérifiez qu'il s'agit du bon fichier"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return fail(f"fichier illisible : {exc.strerror}")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return fail(
-            "fichier encodé en UTF-16 : enregistrez-le en UTF-8 (dans Notepad++ : Encodage › "
-            "Convertir en UTF-8 ; dans VS Code : cliquez sur l'encodage en bas à droite › "
-            "Enregistrer avec l'encodage › UTF-8)",
-            1,
-            1,
-        )
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        line, column = _position(data, nul)
-        return fail(
-            "caractère nul (octet 0x00) : ce n'est pas un fichier texte (fichier binaire, "
-            "document Word ou fichier abîmé ?) ; une description s'écrit en texte brut, en UTF-8",
-            line,
-            column,
-        )
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line, column = _position(data, exc.start)
-        byte = data[exc.start]
-        guess = bytes([byte]).decode("cp1252", errors="replace")
-        return fail(
-            f"le fichier n'est pas encodé en UTF-8 : l'octet 0x{byte:02X} (« {guess} » en "
-            "Windows-1252 ?) n'est pas valide. Enregistrez le fichier en UTF-8 : dans "
-            "Notepad++, Encodage › Convertir en UTF-8 ; dans VS Code, cliquez sur l'encodage en "
-            "bas à droite › Enregistrer avec l'encodage › UTF-8",
-            line,
-            column,
-        )
-
-
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
-    return line, column
-
-
-def parse_file(path: Path, desc: Description, prefix: Path_ = ()) -> tuple[bool, object]:
-    """Parse one file into a value; problems go to `desc`. Returns (ok, value)."""
-    text, problem = read_text(path)
-    if problem is not None:
-        desc.problems.append(problem)
-        return False, None
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        desc.problems.append(_syntax_problem(str(path), exc, text))
-        return False, None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        desc.problems.append(
-            Problem(
-                ERREUR,
-                f"caractère de contrôle invisible U+{exc.character:04X} (copié depuis Word ou un "
-                "PDF ?) : supprimez-le ; pour un saut de page ou de ligne, utilisez une ligne vide",
-                str(path),
-                line,
-                column,
-            )
-        )
-        return False, None
-    except yaml.YAMLError as exc:  # pragma: no cover - every parser error is marked
-        desc.problems.append(Problem(ERREUR, f"YAML illisible : {exc}", str(path), 1, 1))
-        return False, None
-    if node is None:
-        desc.problems.append(
-            Problem(
-                ERREUR,
-                "fichier vide : il ne contient aucune donnée (seulement des commentaires ou "
-                "rien du tout) ; complétez-le ou supprimez-le",
-                str(path),
-                1,
-                1,
-            )
-        )
-        return False, None
-    converter = _Converter(str(path), desc, prefix)
-    try:
-        return True, converter.convert(node, ())
-    except _Abort as abort:
-        desc.problems.append(abort.problem)
-        return False, None
-
-
-# English problem of PyYAML/libyaml -> French explanation.
-_SYNTAX_MESSAGES = [
-    (
-        "tab",
-        "tabulation dans l'indentation : YAML n'accepte que des espaces ; remplacez chaque "
-        "tabulation par des espaces (réglage de l'éditeur : « indenter avec des espaces »)",
-    ),
-    (
-        "mapping values are not allowed",
-        "deux-points inattendu : si la valeur contient « : », mettez-la entre guillemets ; "
-        "sinon vérifiez l'indentation de cette ligne et de la précédente",
-    ),
-    (
-        "could not find expected ':'",
-        "deux-points attendu : chaque ligne d'un tableau s'écrit « clé: valeur » ; "
-        "un texte sur plusieurs lignes s'écrit après « | »",
-    ),
-    (
-        "did not find expected key",
-        "indentation incohérente : cette ligne n'est pas alignée avec les clés de son bloc",
-    ),
-    (
-        "expected <block end>",
-        "indentation incohérente : cette ligne n'est pas alignée avec les lignes de son bloc",
-    ),
-    (
-        "did not find expected '-' indicator",
-        "indentation incohérente dans une liste : chaque élément commence par « - » au même retrait",
-    ),
-    (
-        "while scanning a quoted scalar",
-        "guillemet non refermé : le texte commencé ici n'a pas de guillemet fermant",
-    ),
-    (
-        "found unexpected end of stream",
-        "fin de fichier inattendue : un guillemet, un crochet ou une accolade n'est pas refermé",
-    ),
-    (
-        "found unknown escape character",
-        "séquence « \\ » inconnue dans un texte entre guillemets doubles : utilisez des "
-        "guillemets simples ' ou doublez la barre oblique inverse",
-    ),
-    ("found undefined alias", "alias « * » vers une ancre « & » qui n'existe pas"),
-    (
-        "control characters are not allowed",
-        "caractère de contrôle invisible (copié depuis Word ou un PDF ?) : supprimez-le",
-    ),
-    (
-        "unacceptable character",
-        "caractère de contrôle invisible (copié depuis Word ou un PDF ?) : supprimez-le",
-    ),
-    (
-        "expected a single document",
-        "le fichier contient plusieurs documents YAML séparés par « --- » : un seul est attendu",
-    ),
-    (
-        "but found another document",
-        "le fichier contient plusieurs documents YAML séparés par « --- » : un seul est attendu",
-    ),
-    (
-        "found character that cannot start any token",
-        "caractère inattendu en début de valeur (« @ », « ` », « % » ou tabulation) : "
-        "mettez la valeur entre guillemets",
-    ),
-    ("found character '@'", "une valeur ne peut commencer par « @ » : mettez-la entre guillemets"),
-    ("found character '`'", "une valeur ne peut commencer par « ` » : mettez-la entre guillemets"),
-    (
-        "expected ',' or ']'",
-        "liste entre crochets mal fermée : séparez les éléments par des virgules et fermez par « ] »",
-    ),
-    (
-        "expected ',' or '}'",
-        "tableau entre accolades mal fermé : séparez les éléments par des virgules et fermez par « } »",
-    ),
-    (
-        "expected alphabetic or numeric character",
-        "ancre ou alias « & * » sans nom : mettez la valeur entre guillemets",
-    ),
-    (
-        "found unexpected ':'",
-        "deux-points inattendu : mettez la valeur entre guillemets",
-    ),
-]
-
-
-def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    context = exc.context or ""
-    if context.startswith("while scanning a quoted scalar") and exc.context_mark:
-        mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    english = f"{context} {exc.problem or ''}"
-    for needle, french in _SYNTAX_MESSAGES:
-        if needle in english:
-            message = french
-            break
-    else:
-        message = f"syntaxe YAML invalide ({(exc.problem or '').strip()})"
-    opening = exc.context_mark
-    if context.startswith("while parsing a flow") and opening and opening.line + 1 != line:
-        bracket = "[" if "sequence" in context else "{"
-        message += f" (« {bracket} » ouvert ligne {opening.line + 1})"
-    lines = text.splitlines()
-    if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)]:
-        message = _SYNTAX_MESSAGES[0][1]
-        column = lines[line - 1].index("\t") + 1
-    return Problem(ERREUR, f"syntaxe YAML : {message}", file, line, column)
 
 
 def description_files(root: Path) -> tuple[list[Path], dict[str, list[Path]]]:
