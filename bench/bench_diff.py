@@ -125,11 +125,12 @@ def main() -> None:
     parser.add_argument("--pages", action="store_true", help="compter les pages (LibreOffice)")
     args = parser.parse_args()
 
-    from generator.compare.description import compare, load_data
+    from generator.compare.description import compare
     from generator.compare.docx_text import read_text
     from generator.compare.redline import check_redline, make_redline
     from generator.compare.report_html import format_html
     from generator.compare.report_text import format_text
+    from generator.compare.sides import load_data
     from generator.compare.text_diff import diff_texts
     from generator.description.load import load_territory
     from generator.documents.build import build_territory

@@ -14,12 +14,11 @@ from conftest import minimal, write_territory
 from generator.compare.description import (
     CHANGED,
     REMOVED,
-    DescriptionError,
     compare,
     diff_data,
-    load_data,
     totals,
 )
+from generator.compare.sides import DescriptionError, load_data
 from generator.documents.write import deterministic_docx, read_embedded_description
 
 NNBSP, NBSP = "\u202f", "\u00a0"

@@ -126,7 +126,8 @@ def _is_description(path: Path) -> bool:
 
 def compare_paths(old: Path, new: Path, old_name: str, new_name: str, section=None) -> Outcome:
     """Compare two descriptions or two .docx; DiffError for anything that cannot be read."""
-    from generator.compare.description import DescriptionError, compare, load_data, territory_of
+    from generator.compare.description import compare
+    from generator.compare.sides import DescriptionError, load_data, territory_of
 
     for path, name in ((old, old_name), (new, new_name)):
         if not path.exists():
@@ -337,7 +338,7 @@ def diff(
         color = sys.stdout.isatty()
     with tempfile.TemporaryDirectory(prefix="cdv-diff-") as scratch:
         try:
-            from generator.compare.description import item_section
+            from generator.compare.sides import item_section
 
             if revision is not None:
                 new = ancien
