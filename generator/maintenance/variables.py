@@ -18,14 +18,10 @@ a table keyed by codes » (values per QPV, communes per INSEE code).
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
-from generator.description.schema import load_schema, resolve
+from generator.maintenance.variables_dependencies import Dependencies, dependencies, diff_paths
 from generator.maintenance.variables_paths import (
     ANY_KEY,
     ITEM,
@@ -34,7 +30,16 @@ from generator.maintenance.variables_paths import (
     norm_key,
     path_text,
 )
-from generator.maintenance.variables_schema import SchemaField, _ref_name, schema_fields
+from generator.maintenance.variables_sample import (
+    CONVENTION_ONLY,
+    SAMPLE_COMMUNE,
+    SAMPLE_INSEE,
+    SAMPLE_QPV,
+    context_for,
+    sample_context,
+    synthetic_description,
+)
+from generator.maintenance.variables_schema import SchemaField, schema_fields
 
 __all__ = [
     "ALIASES",
@@ -68,250 +73,6 @@ __all__ = [
     "schema_fields",
     "synthetic_description",
 ]
-
-
-# A real QPV and its commune, so that the joins with the official list work.
-SAMPLE_QPV = "QN06001M"
-SAMPLE_INSEE = "60175"
-SAMPLE_COMMUNE = "Creil"
-
-
-# --------------------------------------------------------------------------- synthetic data
-
-# Reference fields (by key) and the list their value must point into.
-_SIGNATORY_REFS = {"signataire": "etat", "financeur": "etat", "bailleur": "bailleur"}
-
-
-def _item_count(items: dict) -> int:
-    """One element per value of the item's longest enumeration (so every kind appears)."""
-    node = resolve(items)
-    if node.get("type") != "object":
-        return 1
-    sizes = [len(resolve(p).get("enum", [])) for p in node.get("properties", {}).values()]
-    return max([1, *sizes])
-
-
-def _sample(raw: dict, path: CtxPath, index: int):
-    node = resolve(raw)
-    key = path[-1] if path else ""
-    name = _ref_name(raw)
-    if "const" in node:
-        return node["const"]
-    if "enum" in node:
-        return node["enum"][index % len(node["enum"])]
-    kind = node.get("type")
-    if kind == "object" and "properties" in node:
-        obj = {k: _sample(sub, path + (k,), index) for k, sub in node["properties"].items()}
-        if path and path[-1] == ITEM and "id" in obj:
-            if path[:-1] == ("signataires",):
-                obj["id"] = obj["type"].replace("_", "-")
-            else:
-                obj["id"] = f"{path[-2].replace('_', '-')}-{index + 1}"
-        return obj
-    if kind == "object":
-        return {SAMPLE_QPV: 12.5}
-    if kind == "array":
-        items = node.get("items", {})
-        return [_sample(items, path + (ITEM,), i) for i in range(_item_count(items))]
-    if name in ("code_qpv",) or (key == "qpv" and kind == "string") or key == "code":
-        return SAMPLE_QPV
-    if name == "code_insee" or key == "insee":
-        return SAMPLE_INSEE
-    if key in _SIGNATORY_REFS:
-        return _SIGNATORY_REFS[key]
-    if key == "orientation":
-        return "orientations-1"
-    if path[-2:] == ("priorites_transversales", ITEM):
-        return "priorites-transversales-1"
-    if name == "identifiant":
-        return f"{key.replace('_', '-')}-1"
-    if name == "annee":
-        return 2025
-    if name == "date":
-        return "2024-03-15"
-    if name == "siren":
-        return "200067846"
-    if name == "montant":
-        return 1000
-    if key == "courriel":
-        return "contact@exemple.fr"
-    if kind == "integer":
-        return 10
-    if kind == "number":
-        return 12.5
-    if kind == "boolean":
-        return True
-    return node.get("title") or key or "texte"
-
-
-def synthetic_description() -> dict:
-    """A complete description built from the schema (every field present)."""
-    data = _sample(load_schema(), (), 0)
-    territoire = data["territoire"]
-    territoire["communes"][0].update(nom=SAMPLE_COMMUNE, insee=SAMPLE_INSEE)
-    return data
-
-
-def _tool() -> dict:
-    from generator import __version__
-
-    return {"version": __version__, "modele": "modele", "modele_version": "1.0.0"}
-
-
-def _context_of(data: dict) -> dict:
-    from generator.documents.context import build_context, convention_context
-
-    context = build_context(data, tool=_tool())
-    return convention_context(context, 0) if context["tfpb"] else dict(context, convention=None)
-
-
-@lru_cache(maxsize=1)
-def sample_context() -> dict:
-    """The context of a complete description, with `convention` (the TFPB documents' extra)."""
-    return _context_of(synthetic_description())
-
-
-CONVENTION_ONLY = ("convention",)
-
-
-def context_for(for_each: str | None) -> dict:
-    """The context a document of the manifest gets (`pour_chaque: tfpb` adds `convention`)."""
-    context = sample_context()
-    if for_each == "tfpb":
-        return context
-    return {k: v for k, v in context.items() if k != "convention"}
-
-
-# --------------------------------------------------------------------------- dependencies
-
-
-def _concrete(path: CtxPath) -> list:
-    return [0 if part == ITEM else part for part in path]
-
-
-def _get(data, path: list):
-    for part in path:
-        data = data[part]
-    return data
-
-
-def _perturbed(value, raw_node: dict):
-    node = resolve(raw_node)
-    if "enum" in node:
-        values = node["enum"]
-        return values[(values.index(value) + 1) % len(values)] if value in values else values[0]
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, int):
-        return value + 1
-    if isinstance(value, float):
-        return value + 1.25
-    if isinstance(value, str):
-        if _ref_name(raw_node) == "date" or re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-            return (dt.date.fromisoformat(value) + dt.timedelta(days=40)).isoformat()
-        return value + " (modifié)"
-    if isinstance(value, list):
-        return value[:1] * 2 if value else ["(ajouté)"]
-    if isinstance(value, dict):
-        return {k: (v + 1 if isinstance(v, int | float) else v) for k, v in value.items()}
-    return value
-
-
-def _raw_node(path: CtxPath) -> dict:
-    node = load_schema()
-    for part in path:
-        resolved = resolve(node)
-        node = resolved["items"] if part == ITEM else resolved["properties"][part]
-    return node
-
-
-def diff_paths(old, new, path: CtxPath = (), _stack: frozenset = frozenset()) -> set[CtxPath]:
-    """Context paths (normalised) whose values differ between two contexts.
-
-    The context has cycles (a signatory knows its commitment sheet, which knows its
-    signatory): an object already on the way down is not entered again.
-    """
-    out: set[CtxPath] = set()
-    if isinstance(old, dict | list):
-        if id(old) in _stack:
-            return out
-        _stack = _stack | {id(old)}
-    if isinstance(old, dict) and isinstance(new, dict):
-        for key in old.keys() | new.keys():
-            sub = path + (norm_key(key),)
-            if key not in old or key not in new:
-                out.add(sub)
-            else:
-                out |= diff_paths(old[key], new[key], sub, _stack)
-    elif isinstance(old, list) and isinstance(new, list):
-        if len(old) != len(new):
-            out.add(path)
-        for a, b in zip(old, new, strict=False):
-            out |= diff_paths(a, b, path + (ITEM,), _stack)
-    elif not _same(old, new):
-        out.add(path)
-    return out
-
-
-def _copies(old, new, before, after, path: CtxPath = (), _stack: frozenset = frozenset()):
-    """Context paths whose value went from `before` to `after` (a copy of the field)."""
-    out: set[CtxPath] = set()
-    if isinstance(old, dict | list):
-        if id(old) in _stack:
-            return out
-        _stack = _stack | {id(old)}
-    if isinstance(old, dict) and isinstance(new, dict):
-        for key in old.keys() & new.keys():
-            out |= _copies(old[key], new[key], before, after, path + (norm_key(key),), _stack)
-    elif isinstance(old, list) and isinstance(new, list):
-        for a, b in zip(old, new, strict=False):
-            out |= _copies(a, b, before, after, path + (ITEM,), _stack)
-    elif _same(old, before) and _same(new, after):
-        out.add(path)
-    return out
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, Decimal | int | float) and isinstance(b, Decimal | int | float):
-        return Decimal(str(a)) == Decimal(str(b))
-    return type(a) is type(b) and a == b
-
-
-@dataclass
-class Dependencies:
-    """For each schema leaf field: the context paths that change with it, and its copies."""
-
-    changed: dict[CtxPath, set[CtxPath]] = field(default_factory=dict)
-    copies: dict[CtxPath, set[CtxPath]] = field(default_factory=dict)
-    failed: set[CtxPath] = field(default_factory=set)
-
-
-@lru_cache(maxsize=1)
-def dependencies() -> Dependencies:
-    base_data = synthetic_description()
-    base = sample_context()
-    deps = Dependencies()
-    for info in schema_fields():
-        if not info.leaf or info.const:
-            continue
-        data = copy.deepcopy(base_data)
-        concrete = _concrete(info.path)
-        parent = _get(data, concrete[:-1])
-        before = parent[concrete[-1]]
-        raw = _raw_node(info.path)
-        after = _perturbed(before, raw)
-        parent[concrete[-1]] = after
-        try:
-            context = _context_of(data)
-        except Exception:  # noqa: BLE001 - a perturbation the context cannot take
-            deps.failed.add(info.path)
-            continue
-        deps.changed[info.path] = diff_paths(base, context)
-        if not isinstance(before, list | dict):
-            deps.copies[info.path] = _copies(base, context, before, after)
-    return deps
 
 
 # --------------------------------------------------------------------------- the reference
