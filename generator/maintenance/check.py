@@ -41,6 +41,7 @@ from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 
 from generator.description.problems import AVERTISSEMENT, ERREUR
+from generator.maintenance.locate import TemplateProblem, Where, _place, _short
 from generator.maintenance.variables import (
     ANY_KEY,
     FORBIDDEN_FILTERS,
@@ -65,61 +66,7 @@ def _w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-# --------------------------------------------------------------------------- problems
-
-
-@dataclass(frozen=True)
-class Where:
-    """A place in a Word document, as its maintainer would look for it."""
-
-    part: str = "corps du document"
-    heading: str = ""
-    paragraph: int = 0  # paragraph number outside tables, from 1
-    table: int = 0  # table number, from 1
-    row: int = 0
-    cell: int = 0
-    text: str = ""
-
-    def describe(self) -> str:
-        bits = []
-        if self.part != "corps du document":
-            bits.append(self.part)
-        if self.heading:
-            bits.append(f"sous le titre « {_short(self.heading, 50)} »")
-        if self.table:
-            bits.append(f"tableau {self.table}, ligne {self.row}, colonne {self.cell}")
-        elif self.paragraph:
-            bits.append(f"paragraphe {self.paragraph}")
-        where = ", ".join(bits) or "document"
-        if self.text.strip():
-            where += f" : « {_short(self.text.strip(), 60)} »"
-        return where
-
-
-@dataclass(frozen=True)
-class TemplateProblem:
-    """One problem of a template, phrased for its maintainer."""
-
-    severity: str
-    file: str
-    message: str
-    where: Where | None = None
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == ERREUR
-
-    def format(self) -> str:
-        head = f"{self.file}: {self.severity}: {self.message}"
-        return head + (f"\n    à : {self.where.describe()}" if self.where else "")
-
-    def as_dict(self) -> dict:
-        return {
-            "fichier": self.file,
-            "gravite": self.severity,
-            "message": self.message,
-            "emplacement": self.where.describe() if self.where else "",
-        }
+# --------------------------------------------------------------------------- results
 
 
 @dataclass
@@ -143,11 +90,6 @@ class CheckResult:
     @property
     def valid(self) -> bool:
         return not self.errors
-
-
-def _short(text: str, size: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 # --------------------------------------------------------------------------- Word's view
@@ -1491,14 +1433,6 @@ def _neutral(raw: str) -> str:
 
 
 _ENV_FOR_NEUTRAL = __import__("jinja2").Environment()
-
-
-def _place(where: Where | None) -> str:
-    if where is None:
-        return "?"
-    if where.table:
-        return f"tableau {where.table}, ligne {where.row}, colonne {where.cell}"
-    return f"paragraphe {where.paragraph}"
 
 
 # --------------------------------------------------------------------------- unused fields
