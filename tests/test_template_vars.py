@@ -7,11 +7,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator.cli.main import cli
-from generator.documents.render import make_environment
 from generator.description.schema import validator
+from generator.documents.render import make_environment
 from generator.maintenance.variables import (
     FILTRES_DOC,
-    _jinja_filters,
     dependencies,
     path_text,
     render_markdown,
@@ -19,6 +18,7 @@ from generator.maintenance.variables import (
     schema_fields,
     synthetic_description,
 )
+from generator.maintenance.variables_filters import _jinja_filters
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "variables.md"
