@@ -14,22 +14,12 @@ from pypdf import PdfReader, PdfWriter
 from test_pdf import encrypted_pdf, make_templates, text_pdf
 
 from generator.documents.build import build_territory
-from generator.signature.package import (
-    DIGEST_KEY,
-    PackageError,
-    PackageInfo,
-    Part,
-    assemble,
-    docx_headings,
-    heading_pages,
-    open_pdf,
-    plan_territory,
-    single_document,
-    text_width,
-    winansi,
-    wrap,
-)
 from generator.documents.templates import load_template_set
+from generator.signature.assembly import DIGEST_KEY, assemble, single_document
+from generator.signature.outline import docx_headings, heading_pages
+from generator.signature.package import plan_territory
+from generator.signature.parts import PackageError, PackageInfo, Part, open_pdf
+from generator.signature.pdf_text import text_width, winansi, wrap
 
 EPCI = "Communauté d'agglomération Creil Sud Oise"
 

@@ -15,7 +15,7 @@ Conversion (`convert_to_pdf`):
 
 Packages (`make_packages`): build the Word documents as `cdv build` does, plan each territory's
 package (package.plan_territory: external annexes are checked before anything is converted),
-convert what is not up to date in one batch, assemble (package.py) and write atomically. A
+convert what is not up to date in one batch, assemble (assembly.py) and write atomically. A
 territory with any problem gets no new file at all.
 """
 
@@ -338,15 +338,15 @@ def make_packages(
 
     from generator.documents.build import BUILT, PROTECTED, build_many, read_manifest
     from generator.documents.build import UP_TO_DATE as BUILD_UP_TO_DATE
+    from generator.documents.write import atomic_write
+    from generator.signature.assembly import recorded_digest
     from generator.signature.package import (
-        PackageError,
         TerritoryPlan,
         assemble_territory,
         is_up_to_date,
         plan_territory,
-        recorded_digest,
     )
-    from generator.documents.write import atomic_write
+    from generator.signature.parts import PackageError
 
     report = PackagesReport([])
     start = time.perf_counter()
