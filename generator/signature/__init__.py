@@ -1,1 +1,18 @@
-"""signature"""
+"""The signature package: the built .docx in, PDF files out.
+
+`pdf` converts every document of a batch with LibreOffice (private profile, time limit) and
+`package` with the modules beside it assembles each territory's package with pypdf: index of the
+annexes with their pages, bookmarks, page labels per annex, the « PROJET » watermark.
+"""
+
+from generator._exports import lazy_exports
+
+_NAMES = {
+    "ConversionError": "pdf",
+    "make_packages": "pdf",
+    "PackageError": "package",
+    "plan_territory": "package",
+    "assemble_territory": "package",
+}
+__all__ = sorted(_NAMES)
+__getattr__, __dir__ = lazy_exports(__name__, _NAMES)
