@@ -23,50 +23,40 @@ paragraph, run by run), then docxtpl's `patch_xml` turns the XML into the Jinja 
 will really render. The two sequences of tags are aligned, and the Jinja source is rebuilt
 with one tag per line, so that the line number of any Jinja node or error gives its tag, and
 the tag its paragraph.
+
+This module holds the entry points (`check_file`, `check_set`, `CheckResult`) and the check of
+one document; the work is done by concern in its neighbours: `word_runs` (Word's and docxtpl's
+views of the tags), `locate` (places and problems in Word terms), `word_checks` and
+`jinja_checks` (the checks of a document), `jinja_syntax`, `jinja_values` and `jinja_analysis`
+(Jinja syntax, abstract values, variables and filters), `version_lock` (`versions.lock`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from jinja2.exceptions import TemplateSyntaxError
 
 from generator.description.problems import AVERTISSEMENT, ERREUR
-from generator.maintenance.jinja_analysis import Analyzer
-from generator.maintenance.jinja_syntax import (
-    _MIDDLES,
-    _NOT_IN_WORD,
-    _OPENERS,
-    _body_keyword,
-    _is_block_set,
-    _neutral,
-    _syntax_message,
-    _tag_syntax,
-)
-from generator.maintenance.locate import TemplateProblem, Where, _place, _short
+from generator.maintenance.jinja_checks import JinjaChecks
+from generator.maintenance.locate import TemplateProblem, Where, _short
 from generator.maintenance.variables import (
     CtxPath,
-    context_for,
     dependencies,
     path_text,
     schema_fields,
 )
 from generator.maintenance.version_lock import lock_problems, write_lock
+from generator.maintenance.word_checks import WordChecks, _swallowed
 from generator.maintenance.word_runs import (
     _DOCXTPL_ONLY,
     _TAG_RE,
     JTag,
-    Para,
     PartSource,
-    WordTag,
     _align,
     _parts,
     _patch,
-    _rpr_signature,
-    _tag_at,
     read_paragraphs,
     word_tags,
 )
@@ -100,7 +90,7 @@ class CheckResult:
 # --------------------------------------------------------------------------- one document
 
 
-class DocumentCheck:
+class DocumentCheck(WordChecks, JinjaChecks):
     """All the checks of one template file; collects problems and the context paths read."""
 
     def __init__(self, path: Path, display: str, for_each: str | None):
@@ -114,9 +104,6 @@ class DocumentCheck:
         self.accessed: set[CtxPath] = set()
         self.terminal: set[CtxPath] = set()
         self.flagged: set[int] = set()  # Word tags already reported (no second message)
-
-    def add(self, severity: str, message: str, where: Where | None) -> None:
-        self.problems.append(TemplateProblem(severity, self.display, message, where))
 
     def run(self) -> DocumentCheck:
         try:
@@ -161,384 +148,6 @@ class DocumentCheck:
         broken = self.check_syntax(jtags)
         repairs = self.check_blocks(jtags)
         self.analyse(patched, jtags, broken, repairs)
-
-    def check_broken(self, paras: list[Para], leftovers) -> None:
-        by_index = {p.index: p for p in paras}
-        continued: set[int] = set()  # paragraphs that hold the end of a tag cut above
-        for para, rest in leftovers:
-            opening = re.search(r"\{[{%#]", rest)
-            closing = re.search(r"[}%#]\}", rest)
-            spaced = re.search(r"\{\s+[{%#]|[}%#]\s+\}", rest)
-            if spaced:
-                self.add(
-                    ERREUR,
-                    f"balise cassée « {_short(spaced.group(0), 20)} » : les deux caractères qui "
-                    "ouvrent ou ferment la balise sont séparés ({ { au lieu de {{) ; retapez-les "
-                    "collés",
-                    para.where,
-                )
-            elif opening and (not closing or closing.start() < opening.start()):
-                following = by_index.get(para.index + 1)
-                end = ""
-                if following is not None and re.search(r"[}%#]\}", following.text):
-                    end = f" ; sa fin est au paragraphe suivant : « {_short(following.text, 30)} »"
-                    continued.add(following.index)
-                self.add(
-                    ERREUR,
-                    f"balise « {_short(rest[opening.start() :].strip(), 40)} » coupée par un "
-                    "retour "
-                    f"à la ligne : une balise doit tenir dans un seul paragraphe{end} ; supprimez "
-                    "le retour à la ligne",
-                    para.where,
-                )
-            elif closing:
-                if para.index in continued:
-                    continue
-                self.add(
-                    ERREUR,
-                    f"fin de balise « {_short(rest[: closing.end()].strip(), 40)} » sans début "
-                    "dans "
-                    "ce paragraphe : une balise doit tenir dans un seul paragraphe",
-                    para.where,
-                )
-            else:
-                stray = re.search(r"[{}]", rest)
-                self.add(
-                    AVERTISSEMENT,
-                    f"accolade isolée « {stray.group(0)} » : une balise s'écrit {{{{ … }}}} ou "
-                    "{% … %} ; si l'accolade est voulue, ignorez cet avertissement",
-                    para.where,
-                )
-
-    def check_typography(self, tags: list[WordTag]) -> None:
-        for tag in tags:
-            if tag.delim == "{#":
-                continue
-            if re.match(r"^\{[{%#](p|tr|tc|r)\u00a0", tag.raw):
-                self.flagged.add(id(tag))
-                self.add(
-                    ERREUR,
-                    f"balise « {_short(tag.raw, 60)} » : après « {tag.raw[:2]}{tag.prefix} », "
-                    "Word a mis "
-                    "une espace insécable ; remplacez-la par une espace ordinaire",
-                    tag.where,
-                )
-
-    def check_formatting(self, tags: list[WordTag]) -> None:
-        for tag in tags:
-            para = tag.para
-            runs = sorted(set(para.run_of_char[tag.start : tag.start + len(tag.raw)]))
-            if len(runs) < 2:
-                continue
-            signatures = {_rpr_signature(para.runs[r]) for r in runs}
-            if len(signatures) > 1:
-                self.add(
-                    AVERTISSEMENT,
-                    f"balise « {_short(tag.raw, 60)} » mise en forme de façon inégale (gras, "
-                    "italique, "
-                    "police… sur une partie seulement) : le texte produit prendra la mise en "
-                    "forme du "
-                    "début de la balise ; sélectionnez toute la balise et donnez-lui une seule "
-                    "mise en "
-                    "forme",
-                    tag.where,
-                )
-
-    def check_prefixes(self, tags: list[WordTag], paras: list[Para]) -> None:
-        by_para: dict[int, list[WordTag]] = {}
-        by_row: dict[int, list[WordTag]] = {}
-        for tag in tags:
-            by_para.setdefault(id(tag.para), []).append(tag)
-        for tag in tags:
-            para = tag.para
-            shown = _short(tag.raw, 60)
-            if tag.delim == "{{" and tag.prefix:
-                self.add(
-                    ERREUR,
-                    f"balise « {shown} » : la forme {{{{{tag.prefix} … }}}} est réservée aux "
-                    "objets Word "
-                    "(sous-documents, texte enrichi) que l'outil ne fournit pas ; écrivez {{ … }}",
-                    tag.where,
-                )
-                continue
-            if tag.prefix == "p":
-                others = [t for t in by_para[id(para)] if t is not tag]
-                text = para.text.replace(tag.raw, "", 1)
-                for other in others:
-                    text = text.replace(other.raw, "", 1)
-                if others and any(o.prefix == "p" for o in others):
-                    self.add(
-                        ERREUR,
-                        f"deux balises {{%p … %}} dans le même paragraphe (« {shown} ») : docxtpl "
-                        "n'en garde qu'une ; mettez chacune dans son propre paragraphe",
-                        tag.where,
-                    )
-                elif text.strip() or others:
-                    around = text.strip() or " ".join(o.raw for o in others)
-                    self.add(
-                        ERREUR,
-                        f"la balise « {shown} » partage son paragraphe avec « "
-                        f"{_short(around, 40)} », "
-                        "qui sera supprimé : une balise {%p … %} remplace tout son paragraphe ; "
-                        "mettez-la seule dans un paragraphe",
-                        tag.where,
-                    )
-            elif tag.prefix in ("tr", "tc"):
-                if para.cell_key is None:
-                    self.flagged.add(id(tag))
-                    self.add(
-                        ERREUR,
-                        f"balise « {shown} » hors d'un tableau : {{%{tag.prefix} … %}} se place "
-                        "dans "
-                        "une cellule de tableau ; hors tableau, écrivez {%p … %}",
-                        tag.where,
-                    )
-                    continue
-                if tag.prefix == "tr":
-                    by_row.setdefault(id(para.row_key), []).append(tag)
-                    row_text = self._container_text(paras, "row_key", para.row_key, tags)
-                    if row_text.strip():
-                        self.add(
-                            ERREUR,
-                            f"la ligne de tableau de la balise « {shown} » contient aussi "
-                            f"« {_short(row_text.strip(), 40)} », qui sera supprimé : une balise "
-                            "{%tr … %} remplace toute sa ligne ; laissez la ligne vide autour "
-                            "d'elle",
-                            tag.where,
-                        )
-                else:
-                    cell_text = self._container_text(paras, "cell_key", para.cell_key, tags)
-                    if cell_text.strip():
-                        self.add(
-                            ERREUR,
-                            f"la cellule de la balise « {shown} » contient aussi "
-                            f"« {_short(cell_text.strip(), 40)} », qui sera supprimé : une balise "
-                            "{%tc … %} remplace toute sa cellule",
-                            tag.where,
-                        )
-        for row_tags in by_row.values():
-            distinct = {t.body for t in row_tags}
-            if len(distinct) > 1:
-                self.add(
-                    ERREUR,
-                    "deux balises {%tr … %} différentes dans la même ligne de tableau ("
-                    + ", ".join(f"« {_short(t.raw, 40)} »" for t in row_tags[:2])
-                    + ") : docxtpl n'en garde qu'une ; mettez chacune dans sa propre ligne",
-                    row_tags[0].where,
-                )
-
-    @staticmethod
-    def _container_text(paras: list[Para], attribute: str, key, tags: list[WordTag]) -> str:
-        inside = [p for p in paras if getattr(p, attribute) is key]
-        text = ""
-        for para in inside:
-            rest = para.text
-            for tag in tags:
-                if tag.para is para and tag.prefix in ("tr", "tc"):
-                    rest = rest.replace(tag.raw, "", 1)
-            text += " " + rest
-        return text
-
-    # -- Jinja syntax and block structure
-    def check_syntax(self, jtags: list[JTag]) -> set[int]:
-        broken = set()
-        for index, tag in enumerate(jtags):
-            message = _tag_syntax(self.env, tag)
-            if message:
-                broken.add(index)
-                if tag.word is not None and id(tag.word) in self.flagged:
-                    continue  # already explained (a {%tr %} outside a table…)
-                if _body_keyword(tag.raw)[1] in _NOT_IN_WORD:
-                    message = (
-                        f"la balise « {_short(tag.raw, 60)} » n'est pas possible dans un modèle "
-                        "Word"
-                    )
-                self.add(ERREUR, message, tag.where)
-        return broken
-
-    def check_blocks(self, jtags: list[JTag]) -> tuple[set[int], list[str]]:
-        """Blocks opened and closed in order, at the same docxtpl level.
-
-        Returns what makes the source parse anyway, for the analysis of variables: the tags
-        to leave out and the end tags to add at the end.
-        """
-        stack: list[tuple[str, JTag]] = []
-        drop: set[int] = set()
-        for index, tag in enumerate(jtags):
-            if not tag.raw.startswith("{%"):
-                continue
-            body, keyword = _body_keyword(tag.raw)
-            if keyword in _OPENERS or (keyword == "set" and _is_block_set(body)):
-                stack.append((keyword, tag))
-            elif keyword in _MIDDLES:
-                if not stack or stack[-1][0] not in _MIDDLES[keyword]:
-                    self.add(
-                        ERREUR,
-                        f"« {_short(tag.raw, 60)} » sans {{% if … %}} ouvert avant lui",
-                        tag.where,
-                    )
-                    drop.add(index)
-                else:
-                    self._same_level(stack[-1][1], tag)
-            elif keyword.startswith("end") and keyword != "end":
-                opener = keyword[3:]
-                if stack and stack[-1][0] == opener:
-                    self._same_level(stack.pop()[1], tag)
-                elif any(k == opener for k, _ in stack):
-                    inner_kw, inner = stack[-1]
-                    closer = _OPENERS.get(inner_kw, "end" + inner_kw)
-                    self.add(
-                        ERREUR,
-                        f"« {_short(tag.raw, 40)} » ferme un bloc alors que « "
-                        f"{_short(inner.raw, 40)} » "
-                        f"({_place(inner.where)}) n'est pas encore fermé : il manque {{% {closer} "
-                        "%} "
-                        "avant lui",
-                        tag.where,
-                    )
-                    drop.add(index)
-                else:
-                    self.add(
-                        ERREUR,
-                        f"« {_short(tag.raw, 40)} » ferme un bloc {{% {opener} %}} qui n'a pas été "
-                        "ouvert",
-                        tag.where,
-                    )
-                    drop.add(index)
-        append = []
-        for keyword, tag in reversed(stack):
-            closer = _OPENERS.get(keyword, "end" + keyword)
-            prefix = tag.word.prefix if tag.word else ""
-            self.add(
-                ERREUR,
-                f"bloc « {_short(tag.raw, 60)} » jamais fermé : ajoutez {{%{prefix} {closer} %}} "
-                "là "
-                "où il doit finir",
-                tag.where,
-            )
-            append.append("{% " + closer + " %}")
-        return drop, append
-
-    def _same_level(self, opener: JTag, closer: JTag) -> None:
-        a, b = opener.word, closer.word
-        if a is None or b is None or id(a) in self.flagged or id(b) in self.flagged:
-            return
-        pa, pb = a.para, b.para
-        if a.prefix != b.prefix:
-            self.add(
-                ERREUR,
-                f"« {_short(a.raw, 40)} » ({_place(a.where)}) et « {_short(b.raw, 40)} » n'ont "
-                "pas la "
-                "même forme : un bloc ouvert par {%"
-                + (a.prefix or "")
-                + " … %} se ferme par {%"
-                + (a.prefix or "")
-                + " … %}",
-                b.where,
-            )
-            return
-        if a.prefix == "" and pa is not pb:
-            in_table = pa.cell_key is not None or pb.cell_key is not None
-            if in_table:
-                advice = (
-                    "pour répéter ou masquer des lignes de tableau, écrivez {%tr "
-                    + a.body
-                    + " %} et "
-                    "{%tr " + b.body + " %}, chacune dans sa propre ligne"
-                )
-            else:
-                advice = (
-                    "pour un bloc de plusieurs paragraphes, écrivez {%p "
-                    + a.body
-                    + " %} et {%p "
-                    + b.body
-                    + " %}, chacune seule dans son paragraphe"
-                )
-            self.add(
-                ERREUR,
-                f"« {_short(a.raw, 40)} » ({_place(a.where)}) et « {_short(b.raw, 40)} » ne sont "
-                "pas "
-                f"dans le même paragraphe : {advice}",
-                b.where,
-            )
-        elif a.prefix == "tr" and (pa.table_key is not pb.table_key or pa.row_key is pb.row_key):
-            self.add(
-                ERREUR,
-                f"« {_short(a.raw, 40)} » et « {_short(b.raw, 40)} » doivent être dans deux lignes "
-                "différentes du même tableau",
-                b.where,
-            )
-
-    # -- variables and filters
-    def analyse(self, patched: str, jtags: list[JTag], broken: set[int], repairs) -> None:
-        drop, append = repairs
-        pieces, index = [], 0
-        for segment in _TAG_RE.split(patched):
-            pieces.append(segment.replace("\n", " "))
-            if index < len(jtags):
-                raw = jtags[index].raw.replace("\n", " ")
-                if index in drop:
-                    raw = ""
-                elif index in broken:
-                    raw = _neutral(raw)
-                pieces.append("\n" + raw)
-                index += 1
-        source = "".join(pieces) + "".join(append)
-        try:
-            tree = self.env.parse(source)
-        except TemplateSyntaxError as exc:
-            if not (broken or drop or append):
-                tag = _tag_at(jtags, exc.lineno)
-                self.add(
-                    ERREUR, _syntax_message(exc, tag.raw if tag else ""), tag.where if tag else None
-                )
-            else:
-                self.add(
-                    AVERTISSEMENT,
-                    "les variables et les filtres de ce modèle seront vérifiés quand les erreurs "
-                    "de "
-                    "syntaxe ci-dessus seront corrigées",
-                    None,
-                )
-            return
-        analyzer = Analyzer(self.env, context_for(self.for_each), self.for_each)
-        analyzer.body(tree.body)
-        seen = set()
-        for lineno, message in analyzer.problems:
-            tag = _tag_at(jtags, lineno)
-            key = (message, id(tag))
-            if key in seen:
-                continue
-            seen.add(key)
-            self.add(ERREUR, message, tag.where if tag else None)
-        self.accessed |= analyzer.accessed
-        self.terminal |= analyzer.terminal
-
-
-def _swallowed(tags: list[WordTag]) -> set[int]:
-    """Tags that docxtpl drops on purpose: beside a {%p %} in its paragraph, a {%tr %} in its
-    row or a {%tc %} in its cell (those are reported as such, not as unreadable tags)."""
-    out: set[int] = set()
-    keepers: dict[tuple[str, int], WordTag] = {}
-    for tag in tags:
-        para = tag.para
-        if tag.prefix == "p":
-            keepers.setdefault(("p", id(para)), tag)
-        elif tag.prefix == "tr" and para.row_key is not None:
-            keepers.setdefault(("tr", id(para.row_key)), tag)
-        elif tag.prefix == "tc" and para.cell_key is not None:
-            keepers.setdefault(("tc", id(para.cell_key)), tag)
-    for tag in tags:
-        para = tag.para
-        for key in (("p", id(para)), ("tr", id(para.row_key)), ("tc", id(para.cell_key))):
-            keeper = keepers.get(key)
-            if (
-                keeper is not None
-                and keeper is not tag
-                and (key[0] == "p" or para.cell_key is not None)
-            ):
-                out.add(id(tag))
-    return out
 
 
 # --------------------------------------------------------------------------- unused fields

@@ -62,6 +62,17 @@ class TemplateProblem:
         }
 
 
+class ProblemLog:
+    """The problems found in one template file, each with its place: the base of its checks."""
+
+    display: str  # the file's name in the messages
+    problems: list[TemplateProblem]
+    flagged: set[int]  # Word tags already reported (no second message)
+
+    def add(self, severity: str, message: str, where: Where | None) -> None:
+        self.problems.append(TemplateProblem(severity, self.display, message, where))
+
+
 def _short(text: str, size: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= size else text[: size - 1] + "…"
