@@ -9,9 +9,9 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import minimal, write_territory
+from conftest import ROOT, minimal, write_territory
 from pypdf import PdfReader, PdfWriter
-from test_pdf import encrypted_pdf, make_templates, text_pdf
+from test_pdf import encrypted_pdf, fake_soffice, make_templates, text_pdf
 
 from generator.documents.build import build_territory
 from generator.documents.templates import load_template_set
@@ -506,3 +506,45 @@ def test_assembly_reads_nothing_it_was_not_given(tmp_path):
     contract, annexes = parts()
     assert isinstance(assemble(contract, annexes, info(), "x"), bytes)
     assert not any(Path(tmp_path).iterdir())
+
+
+# --- one load of each territory per command ------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_cdv_pdf_loads_each_territory_once(tmp_path, monkeypatch, jobs):
+    """The build of `cdv pdf` loads and validates a territory; its package is planned from that
+    same description (sent back by the workers with --jobs), not from a second load."""
+    import os
+
+    from generator.description import load, validate
+    from generator.signature.pdf import SOFFICE_ENV, UP_TO_DATE, WRITTEN, make_packages
+
+    loads: list[tuple[str, int]] = []  # (territory, process): counted in this process only
+    original = load.load_territory
+
+    def counted(root, *args, **kwargs):
+        loads.append((Path(root).name, os.getpid()))
+        return original(root, *args, **kwargs)
+
+    # the build loads through validate_target, the plan through generator.description.load
+    monkeypatch.setattr(validate, "load_territory", counted)
+    monkeypatch.setattr(load, "load_territory", counted)
+    monkeypatch.setenv(SOFFICE_ENV, str(fake_soffice(tmp_path / "lo")))
+    names = ["creil-sud-oise"] if jobs == 1 else ["creil-sud-oise", "minimal"]
+    roots = [ROOT / "contracts" / name for name in names]
+    templates = load_template_set()
+    output = tmp_path / "build"
+
+    report = make_packages(roots, output, templates, jobs=jobs)
+    assert [r.status for r in report.results] == [WRITTEN] * len(names)
+    if jobs == 1:
+        assert loads == [("creil-sud-oise", os.getpid())]
+    else:  # loaded in the workers, once each: none in this process
+        assert loads == []
+    # Word documents up to date: the build loads nothing, the plan loads once; the PDFs planned
+    # from the build's description are up to date for a plan from a fresh load
+    loads.clear()
+    report = make_packages(roots, output, templates, jobs=jobs)
+    assert [r.status for r in report.results] == [UP_TO_DATE] * len(names)
+    assert sorted(loads) == sorted((name, os.getpid()) for name in names)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.description.load import ITEM_FOLDERS, description_files
+from generator.description.load import ITEM_FOLDERS, Description, description_files
 from generator.description.problems import Problem
 from generator.documents.templates import TemplateSet, prepare_template, resolve_for_territory
 from generator.documents.write import atomic_write
@@ -58,6 +58,10 @@ class BuildResult:
     message: str = ""
     draft: bool = False
     seconds: float = 0.0
+    # The description this build loaded and validated, kept for the next steps of the command
+    # (`cdv pdf` plans the package from it instead of loading the territory again); None when
+    # nothing was loaded (up to date) or when build_many was not asked to keep it.
+    description: Description | None = None
 
     @property
     def errors(self) -> int:
@@ -294,8 +298,8 @@ def build_territory(
     root: Path, output: Path, templates: TemplateSet, *, force: bool = False, draft: bool = False
 ) -> BuildResult:
     """Validate, render and write one territory. Never raises for a pilot's mistake."""
-    from generator.documents.render import RenderError
     from generator.description.validate import Target, validate_target
+    from generator.documents.render import RenderError
 
     if not force:
         done = up_to_date_result(root, output, templates, draft)
@@ -309,6 +313,7 @@ def build_territory(
     previous = read_manifest(folder)
     validation = validate_target(Target(root))
     result.problems = validation.problems
+    result.description = validation.description
     warnings: list[str] = []
     if validation.errors:
         if not draft:
@@ -374,13 +379,20 @@ def _note_local_templates(
             outcome.note = " ; ".join(n for n in (outcome.note, f"modèle : {origin}") if n)
 
 
+def _kept(result: BuildResult, keep_description: bool) -> BuildResult:
+    if not keep_description:
+        result.description = None
+    return result
+
+
 def _build_one(args) -> BuildResult:
-    root, output, templates_folder, force, draft = args
+    root, output, templates_folder, force, draft, keep_description = args
     from generator.documents.templates import load_template_set
 
-    return build_territory(
+    result = build_territory(
         root, output, load_template_set(templates_folder), force=force, draft=draft
     )
+    return _kept(result, keep_description)  # what is kept travels back to the parent (pickled)
 
 
 def build_many(
@@ -392,8 +404,14 @@ def build_many(
     force: bool = False,
     draft: bool = False,
     on_result=None,
+    keep_descriptions: bool = False,
 ) -> list[BuildResult]:
-    """Build several territories; up-to-date ones are settled here, the rest by `jobs` workers."""
+    """Build several territories; up-to-date ones are settled here, the rest by `jobs` workers.
+
+    With `keep_descriptions`, the result of each territory built carries the description it
+    loaded (`BuildResult.description`, sent back from the workers), so that the command does
+    not load it again.
+    """
     results: dict[Path, BuildResult] = {}
     pending = []
     for root in roots:
@@ -406,13 +424,16 @@ def build_many(
             on_result(result)
     if jobs <= 1 or len(pending) <= 1:
         for root in pending:
-            results[root] = build_territory(root, output, templates, force=force, draft=draft)
+            result = build_territory(root, output, templates, force=force, draft=draft)
+            results[root] = _kept(result, keep_descriptions)
             if on_result:
                 on_result(results[root])
     else:
         from concurrent.futures import ProcessPoolExecutor
 
-        args = [(root, output, templates.folder, force, draft) for root in pending]
+        args = [
+            (root, output, templates.folder, force, draft, keep_descriptions) for root in pending
+        ]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for root, result in zip(pending, pool.map(_build_one, args, chunksize=1), strict=True):
                 results[root] = result

@@ -36,10 +36,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.signature.assembly import assemble, recorded_digest, single_document
 from generator.signature.parts import PackageError, PackageInfo, Part, read_external
+
+if TYPE_CHECKING:
+    from generator.description.load import Description
 
 PACKAGE_NAME = "contrat-de-ville-signature.pdf"
 PACKAGE_FORMAT = 1
@@ -90,8 +94,18 @@ def _annex_title(title: str) -> str:
     return re.sub(r"^\s*annexe\s+[0-9A-Za-z.]+\s*[–—:-]\s*", "", title, flags=re.I) or title
 
 
-def plan_territory(root: Path, folder: Path, templates, *, draft: bool = False) -> TerritoryPlan:
+def plan_territory(
+    root: Path,
+    folder: Path,
+    templates,
+    *,
+    draft: bool = False,
+    description: Description | None = None,
+) -> TerritoryPlan:
     """What goes into a territory's package, read from its description and its built documents.
+
+    `description` is the territory's Description when the caller already loaded it (the build
+    of the same command did): it is used as it is; without it, the territory is loaded here.
 
     Raises PackageError for a document that cannot go in (built document missing, external
     annex missing, not a PDF, damaged or protected by a password).
@@ -100,7 +114,7 @@ def plan_territory(root: Path, folder: Path, templates, *, draft: bool = False) 
     from generator.documents.build import _slug
     from generator.documents.context import build_context
 
-    desc = load_territory(root)
+    desc = description if description is not None else load_territory(root)
     context = build_context(desc.data)
     doc = context["doc"]
     epci = doc["epci"] or root.name

@@ -14,7 +14,8 @@ Conversion (`convert_to_pdf`):
   different territories share names (contrat-de-ville.docx) and --outdir would mix them up.
 
 Packages (`make_packages`): build the Word documents as `cdv build` does, plan each territory's
-package (package.plan_territory: external annexes are checked before anything is converted),
+package (package.plan_territory, from the description the build loaded: each territory is loaded
+once; external annexes are checked before anything is converted),
 convert what is not up to date in one batch, assemble (assembly.py) and write atomically. A
 territory with any problem gets no new file at all.
 """
@@ -350,7 +351,9 @@ def make_packages(
 
     report = PackagesReport([])
     start = time.perf_counter()
-    builds = build_many(roots, output, templates, jobs=jobs, draft=draft, on_result=on_build)
+    builds = build_many(
+        roots, output, templates, jobs=jobs, draft=draft, on_result=on_build, keep_descriptions=True
+    )
     report.build_seconds = time.perf_counter() - start
     pending: list[tuple[PackageResult, TerritoryPlan]] = []
     for build in builds:
@@ -368,7 +371,11 @@ def make_packages(
         ]
         try:
             plan = plan_territory(
-                build.root, folder, templates, draft=bool(read_manifest(folder).get("brouillon"))
+                build.root,
+                folder,
+                templates,
+                draft=bool(read_manifest(folder).get("brouillon")),
+                description=build.description,  # loaded by the build; None when up to date
             )
         except PackageError as exc:
             result.status, result.message = FAILED, str(exc)
