@@ -234,4 +234,4 @@ def describe(path: CtxPath, values: list, fields: dict, copies: dict) -> tuple[s
         return _type_of(values), f"{origin.title} (comme {path_text(source)})", ""
     if last == ITEM:
         return _type_of(values), "Chaque élément de la liste", ""
-    return _type_of(values), "Valeur calculée par l'outil (voir generator/context.py)", ""
+    return _type_of(values), "Valeur calculée par l'outil (voir generator/documents/context.py)", ""
