@@ -36,10 +36,10 @@ def make_copies(target: Path, count: int) -> list[Path]:
 
 def _contexts(roots: list[Path]):
     """The same contexts our build gives the templates (computed outside the timed loop)."""
-    from generator.documents.context import build_context, convention_context
     from generator.description.load import load_territory
-    from generator.documents.templates import load_template_set
     from generator.description.validate import Target, validate_target
+    from generator.documents.context import build_context, convention_context
+    from generator.documents.templates import load_template_set
 
     templates = load_template_set()
     jobs = []

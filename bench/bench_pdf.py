@@ -128,8 +128,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from generator.documents.build import build_many
-    from generator.signature.pdf import make_packages, require_soffice
     from generator.documents.templates import load_template_set
+    from generator.signature.pdf import make_packages, require_soffice
 
     soffice = require_soffice()
     templates = load_template_set(args.modeles)

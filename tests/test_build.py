@@ -19,8 +19,8 @@ from conftest import Cli, minimal, write_territory
 from test_documents import CONTRACT, norm, read_docx
 
 import generator.documents.write
-from generator.documents.build import BUILT, build_territory
 from generator.cli.main import cli as cdv
+from generator.documents.build import BUILT, build_territory
 from generator.documents.templates import DEFAULT_SET, TEMPLATES_DIR, load_template_set
 from generator.documents.write import atomic_write, read_custom_properties
 

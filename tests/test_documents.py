@@ -24,8 +24,8 @@ import yaml
 from conftest import minimal, write_territory
 from lxml import etree
 
-from generator.documents import formatting
 from generator.description.reference import qpv_reference
+from generator.documents import formatting
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"

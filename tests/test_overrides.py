@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from docx import Document
 
-from generator.documents.build import BUILT, UP_TO_DATE, build_territory
 from generator.cli.main import cli
+from generator.documents.build import BUILT, UP_TO_DATE, build_territory
 from generator.documents.templates import load_template_set, resolve_for_territory
 from generator.documents.write import read_custom_properties
 

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from docx import Document
 
 from generator.cli.main import cli
-from generator.maintenance.check import check_file, check_set
 from generator.documents.templates import DEFAULT_SET, TEMPLATES_DIR
+from generator.maintenance.check import check_file, check_set
 
 CORPUS = Path(__file__).resolve().parent / "cas" / "modeles" / "corpus.py"
 
