@@ -17,7 +17,7 @@ from conftest import CAS, ROOT, dump, line_of, minimal, write_territory
 
 
 def problem_lines(result, severity: str = "erreur") -> list[str]:
-    return [line for line in result.output.splitlines() if f": {severity}: " in line]
+    return [line for line in result.output.splitlines() if f": {severity} : " in line]
 
 
 def expect(result, file: Path, line: int | None, *fragments: str, column: int | None = None):
@@ -82,6 +82,20 @@ STATIC = [
         17,
         ["caractère nul (octet 0x00)", "texte brut, en UTF-8"],
         id="octet-nul",
+    ),
+    pytest.param(
+        "apostrophe-entre-apostrophes.yaml",
+        6,
+        50,
+        ["apostrophe dans un texte entre apostrophes", "« l' »", "doublez l'apostrophe (l''EPCI)"],
+        id="apostrophe-entre-apostrophes",
+    ),
+    pytest.param(
+        "apostrophe-non-fermee.yaml",
+        6,
+        19,
+        ["guillemet non refermé", "ajoutez-le à la fin du texte"],
+        id="apostrophe-non-fermee",
     ),
     pytest.param("utf-16.yaml", 1, 1, ["encodé en UTF-16", "en UTF-8"], id="utf-16"),
     pytest.param(
@@ -534,5 +548,7 @@ def test_end_to_end_python_tag_and_broken_files(tmp_path):
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
     assert not marker.exists()
-    assert f"{root / 'gouvernance.yaml'}:1:14: erreur: gouvernance — étiquette YAML" in done.stdout
-    assert f"{root / 'participation.yaml'}:4:17: erreur: le fichier n'est pas encodé" in done.stdout
+    assert f"{root / 'gouvernance.yaml'}:1:14: erreur : gouvernance — étiquette YAML" in done.stdout
+    assert (
+        f"{root / 'participation.yaml'}:4:17: erreur : le fichier n'est pas encodé" in done.stdout
+    )

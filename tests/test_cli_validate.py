@@ -28,7 +28,7 @@ def test_examples_validate_with_zero_errors(run, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = run("validate", "contracts/")
     assert result.exit_code == 0, result.output
-    assert ": erreur: " not in result.output
+    assert ": erreur : " not in result.output
     for example in EXAMPLES:
         assert f"✔ contracts/{example.name} : valide" in result.output
 
@@ -86,7 +86,7 @@ def test_warnings_only_is_valid_and_strict_makes_it_fail(run, territory):
     contrat = root / "contrat.yaml"
     line = line_of(contrat, "code: QN06001M")
     expected = (
-        f"{contrat}:{line}:11: avertissement: territoire.qpv[1].code — population du QPV "
+        f"{contrat}:{line}:11: avertissement : territoire.qpv[1].code — population du QPV "
         "QN06001M non renseignée (territoire.qpv › population)"
     )
     result = run("validate", root)
@@ -95,7 +95,7 @@ def test_warnings_only_is_valid_and_strict_makes_it_fail(run, territory):
     strict = run("validate", "--strict", root)
     assert strict.exit_code == 1
     assert strict.output.splitlines() == [
-        expected.replace(": avertissement: ", ": erreur: "),
+        expected.replace(": avertissement : ", ": erreur : "),
         f"✘ {root} : 1 erreur",
     ]
 
@@ -135,7 +135,7 @@ def test_paths_are_shown_relative_to_the_current_folder(run, territory, tmp_path
     territory(warnings_only())
     monkeypatch.chdir(tmp_path)
     result = run("validate", "t")
-    assert result.output.startswith("t/contrat.yaml:13:11: avertissement: ")
+    assert result.output.startswith("t/contrat.yaml:13:11: avertissement : ")
     assert result.output.endswith("✔ t : valide (1 avertissement)\n")
 
 

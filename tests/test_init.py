@@ -43,8 +43,8 @@ def test_init_creates_a_territory_that_validates_with_warnings_only(run, tmp_pat
     ]
     check = run("validate", folder)
     assert check.exit_code == 0, check.output
-    assert ": erreur: " not in check.output
-    assert ": avertissement: " in check.output  # what remains to fill in
+    assert ": erreur : " not in check.output
+    assert ": avertissement : " in check.output  # what remains to fill in
     assert check.output.splitlines()[-1].startswith(f"✔ {folder} : valide (")
 
 
@@ -96,7 +96,7 @@ def test_insee_codes_with_a_leading_zero_stay_text(run, tmp_path):
     assert 'insee: "01053"' in (folder / "contrat.yaml").read_text(encoding="utf-8")
     assert load_territory(folder).data["territoire"]["communes"][0]["insee"] == "01053"
     check = run("validate", folder)
-    assert check.exit_code == 0 and ": erreur: " not in check.output
+    assert check.exit_code == 0 and ": erreur : " not in check.output
 
 
 def test_epci_name_with_quotes_and_colons(run, tmp_path):

@@ -203,7 +203,7 @@ def test_check_a_territory_checks_its_parts(tmp_path):
     _part(root, "Rien.", name="conclusion")
     result = CliRunner().invoke(cli, ["templates", "check", "--modeles", str(folder), str(root)])
     assert result.exit_code == 1, result.output
-    assert "modeles/parties/preambule.docx: erreur: champ inconnu « doc.epcii »" in result.output
+    assert "modeles/parties/preambule.docx: erreur : champ inconnu « doc.epcii »" in result.output
     assert "aucun modèle n'a de partie « conclusion »" in result.output
     assert "parties possibles : preambule" in result.output
 

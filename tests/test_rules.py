@@ -322,13 +322,18 @@ def test_investment_cost_differs_from_its_financing_plan(tmp_path):
 def test_huge_amounts_give_a_message_not_an_internal_error(tmp_path):
     # Bug fixed: Decimal.quantize raised InvalidOperation above 28 digits, so an amount such as
     # 1e30 (schema-valid) turned into « erreur interne dans la règle rule_declared_totals ».
+    # (Written `1.0e+30`, the amount is now refused for its form: see test_pilot_input.py.)
     data = minimal()
-    data["financements"]["totaux"][0]["montant"] = 1e30
+    data["financements"]["totaux"][0]["montant"] = 10**30
     root, problems = check(tmp_path, data)
     problem = the(problems, "total annoncé")
     assert not matching(problems, "erreur interne")
     assert problem.message.startswith(f"total annoncé 1{FINE}000{FINE}000{FINE}")
-    at(problem, root / "financements.yaml", line_of(root / "financements.yaml", "montant: 1.0e+30"))
+    at(
+        problem,
+        root / "financements.yaml",
+        line_of(root / "financements.yaml", "montant: 1" + "0" * 30),
+    )
 
 
 # --------------------------------------------------------------------------- references

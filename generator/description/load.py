@@ -46,6 +46,9 @@ class Description:
     problems: list[Problem] = field(default_factory=list)
     # Files whose content could not be read or merged: the description is incomplete.
     unreadable: list[str] = field(default_factory=list)
+    # Paths of values already refused by the loader or the schema: rules that add values up
+    # skip them rather than report a second, misleading problem.
+    invalid_paths: set[Path_] = field(default_factory=set)
 
     @property
     def name(self) -> str:
@@ -65,6 +68,11 @@ class Description:
         if path and isinstance(path[0], str) and path[0] in self.section_files:
             return Location(self.section_files[path[0]], 1, 1)
         return Location(self.files[0] if self.files else str(self.root), 1, 1)
+
+    def is_invalid(self, path: Path_) -> bool:
+        """True if the value at `path`, or a value inside it, was refused."""
+        size = len(path)
+        return any(p[:size] == tuple(path) for p in self.invalid_paths)
 
     def problem(self, severity: str, path: Path_, message: str, key: bool = False) -> Problem:
         loc = self.where(path, key=key)
@@ -116,6 +124,9 @@ def load_territory(root: Path, files: list[Path] | None = None) -> Description:
         for path in paths:
             desc.files.append(str(path))
             _merge_item_file(desc, key, path)
+    from generator.description.written_forms import normalise_qpv_codes
+
+    normalise_qpv_codes(desc)
     return desc
 
 

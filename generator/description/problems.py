@@ -40,13 +40,13 @@ class Problem:
         return format_path(self.path)
 
     def format(self, base: Path | None = None) -> str:
-        """`fichier:ligne:colonne: erreur|avertissement: <champ> — message`."""
+        """`fichier:ligne:colonne: erreur : <champ> — message` (or `avertissement :`)."""
         where = display_file(self.file, base)
         if self.line:
             where = f"{where}:{self.line}:{self.column}"
         label = self.field_label
         body = f"{label} — {self.message}" if label else self.message
-        return f"{where}: {self.severity}: {body}"
+        return f"{where}: {self.severity} : {body}"
 
     def as_dict(self, base: Path | None = None) -> dict:
         data = asdict(self)

@@ -58,7 +58,12 @@ def rule_declared_totals(desc: Description) -> list[Problem]:
     """Declared totals equal the sum of their lines."""
     out = []
     lines = [item for _, item in _items(desc, "financements", "lignes")]
+    # a line the schema refused (a bad `type`, an ambiguous amount) would make every total it
+    # belongs to look wrong: the pilot fixes the line first
+    refused_lines = desc.is_invalid(("financements", "lignes"))
     for path, total in _items(desc, "financements", "totaux"):
+        if refused_lines or desc.is_invalid(path):
+            continue
         declared = _num(total.get("montant"))
         if declared is None:
             continue
@@ -85,7 +90,7 @@ def rule_declared_totals(desc: Description) -> list[Problem]:
     for path, project in _items(desc, "investissements"):
         cost = _num(project.get("cout_total"))
         plan = [p for p in _list(project.get("plan_financement")) if isinstance(p, dict)]
-        if cost is None or not plan:
+        if cost is None or not plan or desc.is_invalid(path):
             continue
         summed = sum((_num(p.get("montant")) or Decimal(0) for p in plan), Decimal(0))
         if summed != cost:
@@ -105,6 +110,8 @@ def rule_tfpb_balance(desc: Description) -> list[Problem]:
     """Each year, the valued actions of a TFPB programme reach its estimated abatement."""
     out = []
     for path, convention in _items(desc, "tfpb"):
+        if desc.is_invalid(path):
+            continue
         estimated: dict[int, Decimal] = {}
         for entry in _list(convention.get("abattement_estime")):
             if isinstance(entry, dict) and isinstance(entry.get("annee"), int):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,18 @@ def _describe(value: Any) -> str:
     return "un tableau de clés"
 
 
+_FRENCH_NUMBER = re.compile(r"-?[0-9]{1,3}([ \u00a0\u202f.][0-9]{3})*(,[0-9]+)?|-?[0-9]+,[0-9]+")
+
+
+def french_number_hint(value: str) -> str:
+    """« écrivez 150000.50 » for a number written the French way as text, else ''."""
+    text = value.strip().removesuffix("€").strip()
+    if not _FRENCH_NUMBER.fullmatch(text):
+        return ""
+    digits = re.sub(r"[ \u00a0\u202f.]", "", text).replace(",", ".")
+    return f" ; écrivez {digits} (en chiffres, sans espace, un point avant les centimes)"
+
+
 def _closest(word: str, choices: list[str]) -> str | None:
     found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return found[0] if found else None
@@ -169,12 +182,32 @@ def schema_problems(desc) -> list[Problem]:
     # values the loader already refused (a NaN, a huge number, a forbidden tag) are not
     # reported a second time by the schema
     refused = {p.path for p in desc.problems if p.path}
-    for error in validator().iter_errors(desc.data):
+    errors = list(validator().iter_errors(desc.data))
+    bad_pattern = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    for error in errors:
         path = tuple(error.absolute_path)
         if any(path[: len(r)] == r for r in refused):
             continue
+        if error.validator == "format" and path in bad_pattern:
+            continue  # `12/03/2024`: one problem (the form), not also « date impossible »
+        if error.validator == "required" and not path and desc.unreadable:
+            continue  # the missing sections are probably in the file that could not be read
         problems.extend(_translate(desc, error, path))
     return problems
+
+
+def misspelt_sections(desc) -> set[str]:
+    """Sections absent from the description whose name is close to an unknown top-level key."""
+    known = list(load_schema().get("properties", {}))
+    data = desc.data if isinstance(desc.data, dict) else {}
+    found = set()
+    for key in data:
+        if key in known or not isinstance(key, str):
+            continue
+        guess = _closest(key, known)
+        if guess and guess not in data:
+            found.add(guess)
+    return found
 
 
 def _translate(desc, error, path: Path_) -> list[Problem]:
@@ -223,6 +256,8 @@ def _translate(desc, error, path: Path_) -> list[Problem]:
             )
             if raw.isdigit() and raw.startswith("0") and str(value) != raw:
                 message += " (le zéro initial est perdu)"
+        elif isinstance(value, str) and {"number", "integer"} & set(expected):
+            message += french_number_hint(value)
         elif value is None and "object" in expected:
             message = f"{label or 'section'} vide : complétez-la ou supprimez la ligne"
         elif value is None and "array" in expected:
@@ -251,12 +286,20 @@ def _translate(desc, error, path: Path_) -> list[Problem]:
         name = _def_name(error.validator_value)
         template = _PATTERN_MESSAGES.get(name)
         if template:
-            return at(template.format(v=value))
+            message = template.format(v=value)
+            fixed = value.strip().upper() if isinstance(value, str) else ""
+            if fixed != value and re.fullmatch(error.validator_value, fixed):
+                message = f"« {value} » : écrivez {fixed} (en majuscules, sans espace)"
+            return at(message)
         if path and path[-1] == "courriel":
             return at(f"« {value} » n'est pas une adresse électronique")
         return at(f"« {value} » n'a pas la forme attendue pour {label or 'ce champ'}")
     if kind == "propertyNames":
-        return at(_PATTERN_MESSAGES["code_qpv"].format(v=value), path + (value,), key=True)
+        message = _PATTERN_MESSAGES["code_qpv"].format(v=value)
+        fixed = value.strip().upper() if isinstance(value, str) else ""
+        if fixed != value and re.fullmatch(load_schema()["$defs"]["code_qpv"]["pattern"], fixed):
+            message = f"« {value} » : écrivez {fixed} (en majuscules, sans espace)"
+        return at(message, path + (value,), key=True)
     if kind == "format":
         return at(f"date impossible « {value} » : vérifiez le jour et le mois (AAAA-MM-JJ)")
     if kind in ("minimum", "exclusiveMinimum"):

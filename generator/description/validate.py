@@ -84,17 +84,27 @@ def _has_other_files(folder: Path) -> bool:
 
 
 def validate_description(desc: Description) -> list[Problem]:
-    """Schema and business-rule problems of a loaded description."""
+    """Schema and business-rule problems of a loaded description.
+
+    A mistake is reported once, where it is: business rules do not run on values the schema or
+    the loader refused (`desc.invalid_paths`), and a section whose key is misspelt is not also
+    reported as missing by the rules.
+    """
     from generator.description.rules import rule_problems
-    from generator.description.schema import schema_problems
+    from generator.description.schema import misspelt_sections, schema_problems
+    from generator.description.written_forms import amount_form_problems
 
     if not desc.files:
         return []
+    found = schema_problems(desc) + amount_form_problems(desc)
     if desc.unreadable:
         # Business rules on an incomplete description would report as missing what sits in
         # the unreadable file (« l'État doit signer »…): the pilot first fixes that file.
-        return schema_problems(desc)
-    return schema_problems(desc) + rule_problems(desc)
+        return found
+    desc.invalid_paths = {p.path for p in found + desc.problems if p.path}
+    misspelt = misspelt_sections(desc)
+    rules = [p for p in rule_problems(desc) if not (p.path and p.path[0] in misspelt)]
+    return found + rules
 
 
 def validate_target(target: Target, strict: bool = False) -> Result:

@@ -8,6 +8,7 @@ converted by hand, which lets us reject duplicate keys, keep the raw text of eve
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Protocol
 
@@ -370,4 +371,68 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)]:
         message = _SYNTAX_MESSAGES[0][1]
         column = lines[line - 1].index("\t") + 1
+    else:
+        found = _quote_mistake(lines, line)
+        if found is not None:
+            line, column, message = found
     return Problem(ERREUR, f"syntaxe YAML : {message}", file, line, column)
+
+
+# `clé: 'texte` or `- "texte`: a value that opens with a quote
+_QUOTED_VALUE = re.compile(r"^(\s*(?:-\s+)*(?:[^\s'\"#][^:#]*:\s+)?)(['\"])(.*)$")
+
+
+def _quote_mistake(lines: list[str], line: int) -> tuple[int, int, str] | None:
+    """An apostrophe inside a text between apostrophes (`'le président de l'EPCI'`), or a
+    quote never closed, on the line of the error or just above it: French text meets both
+    constantly, and YAML reports them later as an indentation error."""
+    for number in range(min(line, len(lines)), max(0, line - 4), -1):
+        match = _QUOTED_VALUE.match(lines[number - 1])
+        if not match:
+            continue
+        lead, quote, rest = match.groups()
+        close = _closing_quote(rest, quote)
+        opening = len(lead) + 1
+        if close is None:
+            return (
+                number,
+                opening,
+                f"guillemet non refermé : le texte commencé ici par {quote} n'a pas de {quote} "
+                f"fermant sur sa ligne ; ajoutez-le à la fin du texte",
+            )
+        after = rest[close + 1 :].strip()
+        if after and not after.startswith("#"):
+            inner = opening + 1 + close
+            if quote == "'":
+                word = rest[max(0, close - 1) : close + 1]
+                return (
+                    number,
+                    inner,
+                    f"apostrophe dans un texte entre apostrophes : YAML croit que le texte "
+                    f"s'arrête à « {word} » ; doublez l'apostrophe ({word}'{after.split()[0].strip(quote)}), ou "
+                    'entourez le texte de guillemets doubles "…", ou n\'en mettez pas du tout',
+                )
+            return (
+                number,
+                inner,
+                "guillemet double dans un texte entre guillemets doubles : YAML croit que le "
+                "texte s'arrête là ; écrivez \\\" pour ce guillemet, ou entourez le texte "
+                "d'apostrophes '…', ou utilisez les guillemets français « »",
+            )
+    return None
+
+
+def _closing_quote(rest: str, quote: str) -> int | None:
+    index = 0
+    while index < len(rest):
+        char = rest[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and rest[index + 1 : index + 2] == "'":
+                index += 2
+                continue
+            return index
+        index += 1
+    return None

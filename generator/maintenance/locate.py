@@ -50,7 +50,7 @@ class TemplateProblem:
         return self.severity == ERREUR
 
     def format(self) -> str:
-        head = f"{self.file}: {self.severity}: {self.message}"
+        head = f"{self.file}: {self.severity} : {self.message}"
         return head + (f"\n    à : {self.where.describe()}" if self.where else "")
 
     def as_dict(self) -> dict:
