@@ -47,8 +47,16 @@ def _schema_line(depth: int | None, schema: str = SCHEMA_REL) -> str:
     if depth is None:  # outside the project tree: point at the installed schema
         from generator.description.schema import SCHEMA_DIR
 
-        return f"# yaml-language-server: $schema={(SCHEMA_DIR / Path(schema).name).as_uri()}\n"
+        target = SCHEMA_DIR / schema.removeprefix("schemas/")
+        return f"# yaml-language-server: $schema={target.as_uri()}\n"
     return f"# yaml-language-server: $schema={'../' * depth}{schema}\n"
+
+
+def _section_schema_line(depth: int | None, name: str) -> str:
+    """The first line of a section file: the schema of that section, not the whole contract's."""
+    from generator.description.schema_files import schema_for_file
+
+    return _schema_line(depth, f"schemas/{schema_for_file(name)}")
 
 
 def _communes(qpvs: list[ReferenceQPV]) -> list[tuple[str, str]]:
@@ -142,7 +150,7 @@ signataires:
 {commune_signatories}"""
     )
     files["orientations.yaml"] = (
-        _schema_line(depth)
+        _section_schema_line(depth, "orientations.yaml")
         + """# Le socle intercommunal : quelques orientations, chacune avec au moins un objectif
 # chiffré (valeur de référence, cible 2027, cible 2030).
 orientations: []
@@ -165,7 +173,7 @@ orientations: []
 """
     )
     files["gouvernance.yaml"] = (
-        _schema_line(depth)
+        _section_schema_line(depth, "gouvernance.yaml")
         + """# Les instances du contrat. Une instance de pilotage est obligatoire et les conseils
 # citoyens y siègent (article 7 de la loi du 21 février 2014).
 gouvernance:
@@ -189,7 +197,7 @@ gouvernance:
         f"    - nom: {_q('Conseil citoyen ' + q.nom)}\n      qpv: [{q.code}]\n" for q in qpvs
     )
     files["participation.yaml"] = (
-        _schema_line(depth)
+        _section_schema_line(depth, "participation.yaml")
         + f"""# Le volet participation citoyenne : un conseil citoyen par QPV (sa place, ses moyens,
 # sa formation) et les autres formats de participation.
 participation:
@@ -198,7 +206,7 @@ participation:
 """
     )
     files["financements.yaml"] = (
-        _schema_line(depth)
+        _section_schema_line(depth, "financements.yaml")
         + """# Les lignes de financement, une par année, financeur et dispositif : elles font
 # l'annexe financière. type : specifique, droit_commun ou investissement.
 financements:
