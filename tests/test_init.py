@@ -185,3 +185,34 @@ def test_schema_line_outside_a_project_is_an_absolute_uri(tmp_path):
     first = (tmp_path / "t" / "contrat.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("# yaml-language-server: $schema=file:///")
     assert first.endswith("/schemas/contrat-de-ville.schema.json")
+
+
+def test_the_untouched_starter_says_what_is_left_to_write(run, tmp_path):
+    # issue 12, point 6: « ✔ valide » while every portrait said « À compléter : … »
+    folder = tmp_path / "t"
+    assert run("init", folder, "--epci", "CA du Beauvaisis", "--qpv", "QN06009I").exit_code == 0
+    quartier = folder / "quartiers" / "QN06009I.yaml"
+    result = run("validate", folder)
+    assert result.exit_code == 0, result.output
+    line = next(
+        f"{quartier}:{n}:"
+        for n, text in enumerate(quartier.read_text().splitlines(), 1)
+        if text.startswith("portrait:")
+    )
+    warned = [out for out in result.output.splitlines() if out.startswith(line)]
+    assert (
+        warned
+        and ": avertissement : quartiers[1].portrait — texte de départ laissé tel quel"
+        in (warned[0])
+    )
+    assert run("validate", folder, "--strict").exit_code == 1
+    contrat = folder / "contrat.yaml"
+    contrat.write_text(contrat.read_text().replace("statut: projet", "statut: final"), "utf-8")
+    final = run("validate", folder)
+    assert final.exit_code == 1
+    assert "quartiers[1].portrait — texte de départ laissé tel quel" in final.output
+    assert "(obligatoire dans la version finale)" in final.output
+    quartier.write_text(
+        quartier.read_text().replace("À compléter : qui vit", "Les habitants : qui vit"), "utf-8"
+    )
+    assert "texte de départ" not in run("validate", folder).output

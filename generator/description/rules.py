@@ -3,7 +3,7 @@
 Each rule reads the merged description defensively (the schema may have failed elsewhere) and
 returns located problems. Rules never raise on malformed data: they skip what they cannot read.
 They live by concern in `rules_geography`, `rules_references`, `rules_amounts` and
-`rules_governance` (shared helpers in `rules_common`); this module lists them in order in `RULES`,
+`rules_governance`, `rules_starter` (shared helpers in `rules_common`); this module lists them in order in `RULES`,
 which `rule_problems` reads at each call.
 """
 
@@ -27,6 +27,7 @@ from generator.description.rules_governance import (
     rule_steering_body,
 )
 from generator.description.rules_references import rule_references
+from generator.description.rules_starter import rule_placeholders
 
 RULES: list[Rule] = [
     rule_qpv_reference,
@@ -42,6 +43,7 @@ RULES: list[Rule] = [
     rule_quantified_objectives,
     rule_conseils_citoyens,
     rule_annex_files,
+    rule_placeholders,
 ]
 
 
