@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+CONTRACTS ?= contracts
+BUILD ?= build
 
 .PHONY: demo test venv lint bench clean
 
@@ -20,8 +22,9 @@ $(VENV)/.installe-tests: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installe
 
 demo: $(VENV)/.installe
-	$(BIN)/cdv validate contracts/
-	$(BIN)/cdv build contracts/ --output build --jobs 2
+	@# a territory with errors is reported, and the others are still produced
+	@$(BIN)/cdv validate $(CONTRACTS)/ || echo "→ Les territoires marqués ✘ ont des erreurs : corrigez-les (les autres sont produits quand même)."
+	@$(BIN)/cdv build $(CONTRACTS)/ --sortie $(BUILD) --parallele 2 || echo "→ Certains territoires n'ont pas été produits : voyez les erreurs ci-dessus."
 	@echo
 	@echo "Les projets de contrat des exemples sont dans build/<territoire>/ (contrat-de-ville.docx et annexes)."
 	@echo "Pour décrire votre territoire : $(BIN)/cdv init contracts/mon-territoire --epci \"…\" --qpv QN…"

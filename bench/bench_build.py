@@ -1,4 +1,4 @@
-"""Build speed: `cdv build --jobs 2` on 200 territories (copies of the examples).
+"""Build speed: `cdv build --parallele 2` on 200 territories (copies of the examples).
 
 Prints: documents per second from scratch; the ratio against a plain docxtpl loop (load
 template, render, save) over the same templates and contexts, also on 2 processes; the time
@@ -89,7 +89,7 @@ def main() -> None:
         out = tmp / "build"
         start = time.perf_counter()
         first = subprocess.run(
-            cdv + ["build", str(tmp / "contracts"), "--output", str(out), "--jobs", "2"],
+            cdv + ["build", str(tmp / "contracts"), "--sortie", str(out), "--parallele", "2"],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -99,7 +99,7 @@ def main() -> None:
         docs = len(list(out.rglob("*.docx")))
         start = time.perf_counter()
         second = subprocess.run(
-            cdv + ["build", str(tmp / "contracts"), "--output", str(out), "--jobs", "2"],
+            cdv + ["build", str(tmp / "contracts"), "--sortie", str(out), "--parallele", "2"],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -111,7 +111,7 @@ def main() -> None:
         plain_docs = sum(n for n, _ in plain)
         plain_time = max(t for _, t in plain)
     print(
-        f"cdv build --jobs 2, {args.copies} territoires : {ours:.1f} s, {docs} documents, "
+        f"cdv build --parallele 2, {args.copies} territoires : {ours:.1f} s, {docs} documents, "
         f"{docs / ours:.1f} documents/s (code {first.returncode})"
     )
     print(

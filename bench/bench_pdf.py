@@ -148,7 +148,7 @@ def main() -> None:
                 pdf.unlink()
             start = time.perf_counter()
             run = subprocess.run(
-                cdv + ["pdf", str(tmp / "contracts"), "--output", str(out), *modeles],
+                cdv + ["pdf", str(tmp / "contracts"), "--sortie", str(out), *modeles],
                 capture_output=True,
                 text=True,
                 cwd=ROOT,

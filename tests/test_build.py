@@ -91,7 +91,7 @@ def test_a_document_edited_by_hand_is_never_overwritten(tmp_path, cli):
     assert "version 0.2" in mention(beside)
     assert "Paragraphe ajouté à la main" not in mention(beside)
     assert "t/contrat-de-ville.docx : protégé" in result.text
-    assert "contrat-de-ville.nouveau.docx" in result.text and "--force" in result.text
+    assert "contrat-de-ville.nouveau.docx" in result.text and "--remplacer" in result.text
     assert "version 0.2" in mention(folder / ANNEX)  # the others are reproduced
     assert not (folder / "annexe-3-financiere.nouveau.docx").exists()
 
@@ -397,7 +397,7 @@ def test_a_territory_with_errors_is_not_built_without_draft(tmp_path, cli):
     assert result.exit_code == 1
     assert "contrat.yaml:" in result.text and "erreur" in result.text
     assert "orientation-inconnue" in result.text
-    assert "non construit" in result.text and "--draft" in result.text
+    assert "non construit" in result.text and "--brouillon" in result.text
     assert not (out / "t").exists() or not list((out / "t").glob("*.docx"))
 
 
@@ -411,7 +411,7 @@ def test_draft_builds_with_a_visible_warning_at_the_top(tmp_path, cli):
     for name in (CONTRACT, ANNEX, CONVENTION):
         first = read_docx(folder / name).paragraphs[0].text
         assert first.startswith("DOCUMENT DE TRAVAIL"), name
-        assert "orientation-inconnue" in first and "--draft" in first
+        assert "orientation-inconnue" in first and "--brouillon" in first
         assert read_custom_properties(folder / name)["cdv_statut"].endswith("(brouillon)")
     manifest = json.loads((folder / "manifeste.json").read_text(encoding="utf-8"))
     assert manifest["brouillon"] is True

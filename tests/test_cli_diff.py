@@ -294,7 +294,7 @@ def test_redline_needs_documents_and_a_docx_name(run, tmp_path):
     b = write_territory(tmp_path / "b", edited())
     result = run("diff", a, b, "--redline", tmp_path / "r.docx")
     assert result.exit_code == 2
-    assert "--redline compare deux documents Word" in result.output
+    assert "--suivi compare deux documents Word" in result.output
     old, new = pair(tmp_path)
     wrong = run("diff", old, new, "--redline", tmp_path / "r.pdf")
     assert wrong.exit_code == 2 and "nom de fichier en .docx" in wrong.output

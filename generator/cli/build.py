@@ -13,6 +13,9 @@ import click
 from generator.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    draft_option,
+    jobs_option,
+    option,
     output_option,
     templates_option,
     territories_and_templates,
@@ -26,25 +29,17 @@ from generator.cli.common import help_option as _help_option
 @click.command(cls=_Command, add_help_option=False)
 @territories_argument
 @output_option
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    default=1,
-    metavar="N",
-    help="Nombre de territoires produits en parallèle.",
-)
-@click.option(
-    "--force",
+@jobs_option
+@option(
+    "--remplacer",
+    "force",
+    aliases=("--force",),
     is_flag=True,
-    help="Tout reproduire, et remplacer les documents modifiés à la main (après sauvegarde).",
+    help="Tout reproduire, et remplacer les documents modifiés à la main (ils sont d'abord "
+    "sauvegardés à côté, ….sauvegarde-1.docx). Sans cette option, un document modifié à la "
+    "main n'est jamais écrasé.",
 )
-@click.option(
-    "--draft",
-    is_flag=True,
-    help="Produire aussi les territoires dont la description a des erreurs, avec un "
-    "avertissement visible.",
-)
+@draft_option
 @templates_option
 @_help_option
 def build(
@@ -100,12 +95,11 @@ def _print_build_summary(results, output: Path) -> None:
     from generator.documents.build import PROTECTED, REMOVED, REPLACED, UNCHANGED, WRITTEN
 
     for result in results:
-        if result.errors and not result.draft:
-            for problem in result.problems:
-                if problem.is_error:
-                    line = problem.format()
-                    head, _, rest = line.partition(":")
-                    click.echo(_display(head) + ":" + rest, err=True)
+        # every problem is shown, drafts included: a count alone (« Avert. 3 ») says nothing
+        for problem in result.problems:
+            line = problem.format()
+            head, _, rest = line.partition(":")
+            click.echo(_display(head) + ":" + rest, err=problem.is_error)
         if result.message:
             click.echo(click.style(f"✘ {result.territory} : {result.message}", fg="red"), err=True)
         for doc in result.documents:

@@ -5,6 +5,7 @@ Only click is imported here, so that `cdv --help` stays fast.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -15,14 +16,92 @@ DEFAULT_CONTRACTS = Path("contracts")
 _HEADINGS = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
 
 
+_EXTRAS = (
+    ("[required]", "[obligatoire]"),
+    ("default: ", "par défaut : "),
+    ("[default:", "[par défaut :"),
+)
+
+
 class Formatter(click.HelpFormatter):
-    """click's help, with French headings."""
+    """click's help, with French headings and notes (« [obligatoire] »)."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="Utilisation : ")
+        super().write_usage(prog, args.replace("[OPTIONS]", "[OPTIONS]"), prefix="Utilisation : ")
 
     def write_heading(self, heading: str) -> None:
-        super().write_heading(_HEADINGS.get(heading, heading))
+        self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)} :\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        french = []
+        for first, second in rows:
+            for english, translated in _EXTRAS:
+                second = second.replace(english, translated)
+            second = re.sub(r"\[(-?[0-9]+)<=x<=(-?[0-9]+)\]", r"[de \1 à \2]", second)
+            french.append((first, second))
+        super().write_dl(french, col_max, col_spacing)
+
+
+class Option(click.Option):
+    """An option whose former (English) names still work but are not shown in the help.
+
+    Naming rule of `cdv`: options are French words without accents (`--sortie`, `--brouillon`);
+    the names of earlier versions (`--output`, `--draft`…) are kept as hidden aliases so that
+    scripts keep working.
+    """
+
+    def __init__(self, *args, aliases: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aliases = tuple(aliases)
+
+    def get_help_record(self, ctx):
+        shown, self.opts = self.opts, [o for o in self.opts if o not in self.aliases]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = shown
+
+
+def option(*names: str, aliases: tuple[str, ...] = (), **kwargs):
+    """`click.option` with hidden former names: `option("--sortie", "-o", aliases=("--output",))`."""
+    declared = [n for n in names if n.startswith("-")]
+    rest = [n for n in names if not n.startswith("-")]
+    return click.option(*declared, *aliases, *rest, cls=Option, aliases=aliases, **kwargs)
+
+
+class Choice(click.Choice):
+    """A choice whose refusal is phrased in French."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            import difflib
+
+            close = difflib.get_close_matches(str(value), list(self.choices), n=1, cutoff=0.5)
+            hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+            self.fail(
+                f"« {value} » n'est pas une valeur possible{hint} (valeurs possibles : "
+                + ", ".join(self.choices)
+                + ")",
+                param,
+                ctx,
+            )
+
+
+class IntRange(click.IntRange):
+    """A whole number within bounds, refused in French."""
+
+    def convert(self, value, param, ctx):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"« {value} » n'est pas un nombre entier", param, ctx)
+        if (self.min is not None and number < self.min) or (
+            self.max is not None and number > self.max
+        ):
+            self.fail(f"{number} n'est pas entre {self.min} et {self.max}", param, ctx)
+        return number
 
 
 class Context(click.Context):
@@ -72,15 +151,42 @@ def territories_argument(func):
 
 
 def output_option(func):
-    """`--output/-o DOSSIER`, `build/` by default."""
-    return click.option(
-        "--output",
+    """`--sortie/-o DOSSIER`, `build/` by default (formerly `--output`)."""
+    return option(
+        "--sortie",
         "-o",
         "output",
+        aliases=("--output",),
         metavar="DOSSIER",
         type=click.Path(path_type=Path, file_okay=False),
         default=Path("build"),
         help="Dossier où écrire les documents (par défaut : build/).",
+    )(func)
+
+
+def jobs_option(func, what: str = "Nombre de territoires produits en parallèle."):
+    """`--parallele/-j N` (formerly `--jobs`)."""
+    return option(
+        "--parallele",
+        "-j",
+        "jobs",
+        aliases=("--jobs",),
+        type=IntRange(1, 64),
+        default=1,
+        metavar="N",
+        help=what,
+    )(func)
+
+
+def draft_option(func):
+    """`--brouillon` (formerly `--draft`)."""
+    return option(
+        "--brouillon",
+        "draft",
+        aliases=("--draft",),
+        is_flag=True,
+        help="Produire aussi les territoires dont la description a des erreurs : un document de "
+        "travail, les erreurs listées ici et en tête du document.",
     )(func)
 
 

@@ -17,6 +17,7 @@ import click
 
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display_path
+from generator.cli.common import option
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
 DESCRIPTION_SUFFIXES = (".yaml", ".yml")
@@ -35,7 +36,7 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
             ["git", *args], cwd=cwd, capture_output=True, check=False, timeout=120
         )
     except FileNotFoundError:
-        raise DiffError("git est introuvable : installez git pour utiliser --since") from None
+        raise DiffError("git est introuvable : installez git pour utiliser --depuis") from None
     except subprocess.TimeoutExpired:
         raise DiffError("git ne répond pas (plus de deux minutes)") from None
 
@@ -49,7 +50,7 @@ def git_version(path: Path, revision: str, into: Path) -> Path:
     top = _git(["rev-parse", "--show-toplevel"], where)
     if top.returncode != 0:
         raise DiffError(
-            f"{where} n'est pas dans un dépôt git : --since lit l'ancienne version dans "
+            f"{where} n'est pas dans un dépôt git : --depuis lit l'ancienne version dans "
             "l'historique git ; sans dépôt, comparez deux dossiers ou deux fichiers"
         )
     root = Path(top.stdout.decode().strip()).resolve()
@@ -256,9 +257,10 @@ def _check_output(path: Path, suffix: str, inputs: list[Path], option: str) -> N
 )
 @click.argument("ancien", type=click.Path(path_type=Path))
 @click.argument("nouveau", type=click.Path(path_type=Path), required=False)
-@click.option(
-    "--since",
+@option(
+    "--depuis",
     "revision",
+    aliases=("--since",),
     metavar="REVISION",
     help="Comparer ANCIEN tel qu'il était à cette révision git (v0.3, HEAD~1…) avec "
     "son état actuel.",
@@ -270,9 +272,10 @@ def _check_output(path: Path, suffix: str, inputs: list[Path], option: str) -> N
     metavar="FICHIER.html",
     help="Écrire aussi un rapport HTML autonome (un seul fichier, navigation par section).",
 )
-@click.option(
-    "--redline",
+@option(
+    "--suivi",
     "redline_path",
+    aliases=("--redline",),
     type=click.Path(path_type=Path),
     metavar="FICHIER.docx",
     help="Écrire l'ancien document avec les modifications suivies (Word, LibreOffice) qui "
@@ -282,7 +285,7 @@ def _check_output(path: Path, suffix: str, inputs: list[Path], option: str) -> N
     "--auteur",
     default="cdv diff",
     metavar="NOM",
-    help="Auteur des modifications suivies (--redline ; par défaut « cdv diff »).",
+    help="Auteur des modifications suivies (--suivi ; par défaut « cdv diff »).",
 )
 @click.option(
     "--couleur/--sans-couleur",
@@ -305,7 +308,7 @@ def diff(
     \b
     Deux descriptions (dossiers de territoire ou fichiers .yaml) :
       cdv diff ancien/arras contracts/arras
-      cdv diff contracts/arras --since v0.3
+      cdv diff contracts/arras --depuis v0.3
     Les changements sont donnés avec les titres du schéma et les montants en euros ; les
     éléments des listes sont reconnus par leur identifiant : changer l'ordre d'une liste
     n'est pas un changement. Les totaux qui ont changé sont récapitulés.
@@ -313,7 +316,7 @@ def diff(
     \b
     Deux documents Word (.docx), produits par cdv ou modifiés à la main :
       cdv diff v03/contrat-de-ville.docx v04/contrat-de-ville.docx --html rapport.html
-      cdv diff v03.docx v04.docx --redline modifications.docx
+      cdv diff v03.docx v04.docx --suivi modifications.docx
     Le texte est comparé section par section (selon les titres), paragraphe par paragraphe
     et cellule par cellule, mot à mot. Si les deux documents ont été produits par cdv, leurs
     descriptions sont comparées aussi.
@@ -324,16 +327,16 @@ def diff(
     started = time.perf_counter()
     if revision is not None and nouveau is not None:
         _fail(
-            "avec --since, donnez un seul chemin : sa version actuelle est comparée à celle "
+            "avec --depuis, donnez un seul chemin : sa version actuelle est comparée à celle "
             f"de la révision {revision}"
         )
     if revision is None and nouveau is None:
-        _fail("deux chemins à comparer sont attendus (ou un seul avec --since REVISION)")
+        _fail("deux chemins à comparer sont attendus (ou un seul avec --depuis REVISION)")
     inputs = [ancien] + ([nouveau] if nouveau else [])
     if html_path is not None:
         _check_output(html_path, ".html", inputs, "--html")
     if redline_path is not None:
-        _check_output(redline_path, ".docx", inputs, "--redline")
+        _check_output(redline_path, ".docx", inputs, "--suivi")
     if color is None:
         color = sys.stdout.isatty()
     with tempfile.TemporaryDirectory(prefix="cdv-diff-") as scratch:
@@ -355,7 +358,7 @@ def diff(
         except DiffError as exc:
             _fail(str(exc))
         if redline_path is not None and outcome.text is None:
-            _fail("--redline compare deux documents Word (.docx), pas deux descriptions")
+            _fail("--suivi compare deux documents Word (.docx), pas deux descriptions")
         compared = time.perf_counter() - started
         click.echo(format_outcome(outcome, color), color=color)
         from generator.documents.write import atomic_write

@@ -22,7 +22,7 @@ from generator.cli.common import help_option as _help_option
     "--epci",
     required=True,
     metavar="NOM",
-    help="Nom complet de l'EPCI, entre guillemets (obligatoire).",
+    help="Nom complet de l'EPCI, entre guillemets.",
 )
 @click.option(
     "--qpv",

@@ -57,34 +57,83 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point: click's own usage errors are phrased in French."""
+    """Entry point: click's own usage errors are phrased in French, in one form (« erreur : »)."""
     try:
         cli.main(standalone_mode=False, prog_name="cdv")
     except click.exceptions.NoSuchOption as exc:
         hint = (
-            f" ; vouliez-vous dire {' ou '.join(exc.possibilities)} ?" if exc.possibilities else ""
+            f" ; vouliez-vous dire {' ou '.join(_shown(exc.possibilities, exc.ctx))} ?"
+            if _shown(exc.possibilities, exc.ctx)
+            else ""
         )
         _usage_exit(f"option inconnue « {exc.option_name} »{hint}", exc.ctx)
     except click.exceptions.MissingParameter as exc:
-        name = exc.param.opts[0] if exc.param is not None and exc.param.opts else "?"
-        _usage_exit(f"paramètre obligatoire manquant : {name}", exc.ctx)
+        _usage_exit(_missing(exc), exc.ctx)
+    except click.exceptions.BadOptionUsage as exc:
+        message = exc.message
+        if "requires an argument" in message:
+            message = f"l'option {exc.option_name} attend une valeur"
+        _usage_exit(message, exc.ctx)
     except click.exceptions.BadParameter as exc:
-        _usage_exit(
-            f"valeur invalide pour {exc.param_hint or 'un paramètre'} : {exc.message}", exc.ctx
-        )
+        _usage_exit(f"valeur refusée pour {_param_name(exc.param)} : {exc.message}", exc.ctx)
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
         sys.exit(EXIT_USAGE)
     except click.exceptions.UsageError as exc:
-        message = exc.message
-        if message.startswith("No such command"):
-            message = f"commande inconnue : {message.split(' ', 3)[-1]}"
-        _usage_exit(message, exc.ctx)
+        _usage_exit(_translate_usage(exc), exc.ctx)
     except click.exceptions.Abort:
         click.echo("Interrompu.", err=True)
         sys.exit(130)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+
+
+def _shown(names, ctx) -> list[str]:
+    """Suggested option names: a hidden former name is replaced by the name to use."""
+    primary: dict[str, str] = {}
+    if ctx is not None:
+        for param in ctx.command.params:
+            shown = [o for o in param.opts if o not in getattr(param, "aliases", ())]
+            for alias in getattr(param, "aliases", ()):
+                primary[alias] = next((o for o in shown if o.startswith("--")), shown[0])
+    return list(dict.fromkeys(primary.get(n, n) for n in names or []))
+
+
+def _param_name(param) -> str:
+    if param is None:
+        return "un paramètre"
+    if isinstance(param, click.Argument):
+        return param.human_readable_name
+    return param.opts[0] if param.opts else param.name
+
+
+def _missing(exc: click.exceptions.MissingParameter) -> str:
+    if isinstance(exc.param, click.Argument):
+        return f"argument obligatoire manquant : {exc.param.human_readable_name}"
+    return f"option obligatoire manquante : {_param_name(exc.param)}"
+
+
+def _translate_usage(exc: click.exceptions.UsageError) -> str:
+    import re
+
+    message = exc.message
+    found = re.match(r"No such command '(.*)'\.?", message)
+    if found:
+        return _unknown_command(found.group(1), exc.ctx)
+    found = re.match(r"Got unexpected extra arguments? \((.*)\)", message)
+    if found:
+        return f"argument en trop : {found.group(1)}"
+    return message
+
+
+def _unknown_command(name: str, ctx: click.Context | None) -> str:
+    import difflib
+
+    group = ctx.command if ctx is not None and isinstance(ctx.command, click.Group) else cli
+    names = sorted(group.list_commands(ctx) if ctx is not None else group.commands)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+    return f"commande inconnue « {name} »{hint} (commandes : {', '.join(names)})"
 
 
 def _usage_exit(message: str, ctx: click.Context | None) -> None:

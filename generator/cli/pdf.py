@@ -12,36 +12,35 @@ from pathlib import Path
 import click
 
 from generator.cli.common import Command as _Command
-from generator.cli.common import output_option, templates_option, territories_argument
+from generator.cli.common import (
+    IntRange,
+    draft_option,
+    jobs_option,
+    option,
+    output_option,
+    templates_option,
+    territories_argument,
+)
 
 
 @click.command("pdf", cls=_Command, add_help_option=False)
 @territories_argument
 @output_option
 @templates_option
-@click.option(
-    "--jobs",
-    "-j",
-    metavar="N",
-    type=click.IntRange(1, 64),
-    default=1,
-    help="Nombre de territoires produits en parallèle (documents Word).",
-)
-@click.option(
-    "--draft",
+@jobs_option
+@draft_option
+@option(
+    "--forcer",
+    "force",
+    aliases=("--force",),
     is_flag=True,
-    help="Produire aussi les territoires dont la description a des erreurs (document de travail).",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Reconvertir même les PDF à jour "
-    "(les documents Word modifiés à la main restent protégés).",
+    help="Reconvertir même les PDF à jour. Les documents Word modifiés à la main restent "
+    "protégés (ce n'est pas « cdv build --remplacer »).",
 )
 @click.option(
     "--delai",
     "timeout",
-    type=click.IntRange(1, 24 * 3600),
+    type=IntRange(1, 24 * 3600),
     default=None,
     metavar="SECONDES",
     help="Temps accordé à LibreOffice pour toute la conversion "
@@ -60,7 +59,7 @@ def pdf(
     """Produire le dossier de signature (PDF) de chaque territoire.
 
     Produit d'abord les documents Word (comme cdv build), les convertit en PDF avec LibreOffice,
-    puis écrit dans build/<territoire>/ (ou le dossier donné par --output) :
+    puis écrit dans build/<territoire>/ (ou le dossier donné par --sortie) :
 
     \b
       contrat-de-ville-signature.pdf            le contrat, un index des annexes, puis les

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import EXIT_OK, EXIT_PROBLEMS
+from generator.cli.common import EXIT_OK, EXIT_PROBLEMS, Choice
 from generator.cli.common import Group as _Group
 from generator.cli.common import display as _display_path
 from generator.cli.common import help_option as _help_option
@@ -54,7 +54,7 @@ def templates() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["texte", "json"]),
+    type=Choice(["texte", "json"]),
     default="texte",
     help="texte (par défaut) pour les personnes, json pour les programmes.",
 )
@@ -89,6 +89,7 @@ def check(
     Code de sortie : 0 si aucune erreur (avertissements permis), 1 si des problèmes sont
     trouvés, 2 si la commande est mal employée.
     """
+    from generator.description.load import is_territory
     from generator.documents.templates import LOCAL_FOLDER, MANIFEST
     from generator.maintenance.check import CheckResult, check_file, check_set
 
@@ -104,6 +105,14 @@ def check(
             results.append(result)
         elif (folder / LOCAL_FOLDER).is_dir():
             results.append(check_set(templates_folder, territory=folder))
+        elif folder.is_dir() and is_territory(folder):
+            click.echo(
+                f"{_display(folder)} : aucun modèle local (pas de dossier {LOCAL_FOLDER}/) : "
+                "rien à vérifier ; le territoire utilise le jeu de modèles livré, que vérifie "
+                "« cdv templates check »",
+                err=output_format == "json",
+            )
+            continue
         else:
             raise click.UsageError(
                 f"{folder} n'est ni un jeu de modèles (pas de {MANIFEST}), ni un territoire avec "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import DEFAULT_CONTRACTS, EXIT_OK, EXIT_PROBLEMS
+from generator.cli.common import DEFAULT_CONTRACTS, EXIT_OK, EXIT_PROBLEMS, Choice
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
 from generator.cli.common import help_option as _help_option
@@ -25,7 +25,7 @@ def _plural(count: int, word: str) -> str:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["texte", "json"]),
+    type=Choice(["texte", "json"]),
     default="texte",
     help="texte (par défaut) pour les personnes, json pour les programmes.",
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.description.problems import ERREUR, Location, Path_, Problem
+from generator.description.problems import AVERTISSEMENT, ERREUR, Location, Path_, Problem
 from generator.description.yaml_reader import MAX_FILE_BYTES, parse_file, read_text
 
 # The reading of one file lives in `yaml_reader`; its public names stay importable from here.
@@ -117,6 +117,8 @@ def load_territory(root: Path, files: list[Path] | None = None) -> Description:
             )
         )
         return desc
+    if files is None:
+        desc.problems.extend(_misnamed_files(root))
     for path in sections:
         desc.files.append(str(path))
         _merge_section_file(desc, path)
@@ -128,6 +130,40 @@ def load_territory(root: Path, files: list[Path] | None = None) -> Description:
 
     normalise_qpv_codes(desc)
     return desc
+
+
+def _misnamed_files(root: Path) -> list[Problem]:
+    """`gouvernance.yaml.txt` (Notepad adds .txt) or `Gouvernance.YAML`: a file the pilot
+    meant as a description file, which would otherwise be silently ignored."""
+    out = []
+    for folder in [root, *(root / name for name in ITEM_FOLDERS)]:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            name = path.name
+            if not path.is_file() or path.suffix in SUFFIXES:
+                continue
+            lower = name.lower()
+            stem = next(
+                (lower[: -len(s)] for s in (".txt", ".yaml", ".yml") if lower.endswith(s)), ""
+            )
+            meant = lower.endswith(SUFFIXES) or stem.endswith(SUFFIXES)
+            if not meant:
+                continue
+            right = name[: len(stem)] if stem.endswith(SUFFIXES) else name
+            right = right[: right.lower().rfind(".y")] + (
+                ".yml" if right.lower().endswith(".yml") else ".yaml"
+            )
+            out.append(
+                Problem(
+                    AVERTISSEMENT,
+                    f"fichier ignoré : « {name} » ne se termine pas par .yaml ; renommez-le "
+                    f"« {right} » (sous Windows, affichez les extensions des fichiers : "
+                    "l'Explorateur les cache, et le Bloc-notes ajoute .txt)",
+                    str(path),
+                )
+            )
+    return out
 
 
 def _merge_section_file(desc: Description, path: Path) -> None:

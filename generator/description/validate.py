@@ -59,6 +59,12 @@ def discover(paths: list[Path]) -> list[Target]:
         if not path.exists():
             raise UsageError(f"chemin introuvable : {path}")
         if path.is_dir():
+            territory = _enclosing_territory(path)
+            if territory is not None:
+                raise UsageError(
+                    f"le dossier {path} est une partie du territoire {territory} : désignez le "
+                    f"territoire entier (« {territory} »), ou un seul fichier de ce dossier"
+                )
             if is_territory(path):
                 targets.append(Target(path))
                 continue
@@ -75,6 +81,14 @@ def discover(paths: list[Path]) -> list[Target]:
         else:
             targets.append(Target(parent, only_file=path, single_file=True))
     return targets
+
+
+def _enclosing_territory(folder: Path) -> Path | None:
+    """The territory a folder belongs to (`contracts/x` for `contracts/x/quartiers`), if any."""
+    parent = folder.resolve().parent
+    if folder.resolve().name in (*ITEM_FOLDERS, "modeles") and (parent / MAIN_FILE).is_file():
+        return folder.parent if folder.name not in ("", ".", "..") else parent
+    return None
 
 
 def _has_other_files(folder: Path) -> bool:

@@ -255,7 +255,7 @@ def write_outputs(
                         atomic_write(beside, data)
                     note = (
                         "modifié à la main depuis sa production : non écrasé ; nouvelle version "
-                        f"dans {beside.name} (--force pour remplacer, avec sauvegarde)"
+                        f"dans {beside.name} (--remplacer pour le remplacer, avec sauvegarde)"
                     )
                     protected = {
                         "sha256": before.get("sha256"),
@@ -317,7 +317,7 @@ def build_territory(
     warnings: list[str] = []
     if validation.errors:
         if not draft:
-            result.message = "non construit : la description comporte des erreurs (--draft pour produire un document de travail)"
+            result.message = "non construit : la description comporte des erreurs (--brouillon pour produire un document de travail)"
             result.seconds = time.perf_counter() - start
             return result
         warnings = [p.format(base=root) for p in validation.errors]
@@ -354,7 +354,7 @@ def build_territory(
         result.message = (
             f"impossible d'écrire {where} : {exc.strerror or exc} (document ouvert dans Word, "
             "disque plein ou dossier protégé ?) ; fermez le document ou choisissez un autre "
-            "dossier avec --output, puis relancez"
+            "dossier avec --sortie, puis relancez"
         )
         result.seconds = time.perf_counter() - start
         return result

@@ -314,7 +314,7 @@ def add_draft_warning(document, warnings: list[str]) -> None:
         + '</w:pBdr><w:spacing w:after="240"/></w:pPr>'
         '<w:r><w:rPr><w:b/><w:color w:val="C00000"/></w:rPr><w:t xml:space="preserve">'
         "DOCUMENT DE TRAVAIL — la description de ce territoire comporte des erreurs ; ce document "
-        "a été produit malgré elles (option --draft) et ne peut pas être diffusé en l'état :"
+        "a été produit malgré elles (option --brouillon) et ne peut pas être diffusé en l'état :"
         f"</w:t></w:r>{lines}</w:p>"
     )
     body.insert(0, frame)
