@@ -6,7 +6,6 @@ the command. Exit status as diff(1): 0 identical, 1 different, 2 trouble.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,75 +29,15 @@ class DiffError(Exception):
 # --------------------------------------------------------------------------- git
 
 
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, check=False, timeout=120
-        )
-    except FileNotFoundError:
-        raise DiffError("git est introuvable : installez git pour utiliser --depuis") from None
-    except subprocess.TimeoutExpired:
-        raise DiffError("git ne répond pas (plus de deux minutes)") from None
-
-
 def git_version(path: Path, revision: str, into: Path) -> Path:
-    """Write the version of `path` (a folder or a file) at `revision` under `into`."""
-    path = path.resolve()
-    where = path if path.is_dir() else path.parent
-    if not where.exists():
-        raise DiffError(f"chemin introuvable : {path}")
-    top = _git(["rev-parse", "--show-toplevel"], where)
-    if top.returncode != 0:
-        raise DiffError(
-            f"{where} n'est pas dans un dépôt git : --depuis lit l'ancienne version dans "
-            "l'historique git ; sans dépôt, comparez deux dossiers ou deux fichiers"
-        )
-    root = Path(top.stdout.decode().strip()).resolve()
-    if revision.startswith("-") or (
-        _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root).returncode != 0
-    ):
-        raise DiffError(
-            f"révision git inconnue : « {revision} » (une étiquette comme v0.3, un numéro de "
-            "commit, HEAD~1… ; la liste des étiquettes : git tag)"
-        )
-    relative = path.relative_to(root).as_posix() if path != root else ""
-    shown = relative or "."
-    if path.is_dir():
-        listed = _git(["ls-tree", "-r", "-z", "--name-only", revision, "--", shown], root)
-        names = [
-            n
-            for n in listed.stdout.decode("utf-8", "replace").split("\0")
-            if n.lower().endswith(DESCRIPTION_SUFFIXES)
-        ]
-        if not names:
-            raise DiffError(
-                f"{shown} ne contenait aucun fichier de description à la révision {revision}"
-            )
-        target = into / (path.name or "territoire")
-        for name in names:
-            _write(
-                target / (name[len(relative) + 1 :] if relative else name),
-                _show(root, revision, name),
-            )
-        return target
-    if _git(["cat-file", "-e", f"{revision}:{relative}"], root).returncode != 0:
-        raise DiffError(f"{shown} n'existait pas à la révision {revision}")
-    target = into / path.name
-    _write(target, _show(root, revision, relative))
-    return target
+    """The version of `path` at `revision`, written under the scratch folder `into`."""
+    from generator.compare.revision import RevisionError
+    from generator.compare.revision import git_version as read_revision
 
-
-def _show(root: Path, revision: str, name: str) -> bytes:
-    shown = _git(["show", f"{revision}:{name}"], root)
-    if shown.returncode != 0:
-        detail = shown.stderr.decode("utf-8", "replace").strip()
-        raise DiffError(f"git n'a pas pu lire {name} à la révision {revision} : {detail}")
-    return shown.stdout
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    try:
+        return read_revision(path, revision, into)
+    except RevisionError as exc:
+        raise DiffError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- comparison

@@ -2,7 +2,8 @@
 
 Reads every file with its line and column (`load`), checks the JSON Schema (`schema`) and the
 business rules (`rules`), and returns every problem as data (`problems`, `validate`); also holds the
-official list of the QPV (`reference`) and the commented starter of a new territory (`starter`).
+official list of the QPV (`reference`), the commented starter of a new territory (`starter`) and
+the checks that keep names and paths in their place (`paths`).
 """
 
 from generator._exports import lazy_exports
@@ -24,6 +25,8 @@ _NAMES = {
     "schema_problems": "schema",
     "rule_problems": "rules",
     "qpv_reference": "reference",
+    "annex_file": "paths",
+    "name_problem": "paths",
     "StarterError": "starter",
     "write_starter": "starter",
 }
