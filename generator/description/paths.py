@@ -7,6 +7,7 @@ nothing is opened, so that a path leading outside the territory is refused befor
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -76,12 +77,10 @@ def annex_file(root: Path, name: str) -> tuple[Path | None, str | None]:
     candidate = root / PurePosixPath(name)
     try:
         os.lstat(candidate)
-    except FileNotFoundError:
-        return None, None
-    except (OSError, ValueError) as exc:  # a component is a file, name too long, NUL…
-        if isinstance(exc, NotADirectoryError):
-            return None, None
-        return None, f"fichier inaccessible ({getattr(exc, 'strerror', None) or exc})"
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG):
+            return None, None  # no such file (a name too long cannot exist either)
+        return None, f"fichier inaccessible ({exc.strerror or exc})"
     try:
         resolved = candidate.resolve(strict=True)
         inside = root.resolve(strict=True)

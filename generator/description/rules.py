@@ -2,9 +2,9 @@
 
 Each rule reads the merged description defensively (the schema may have failed elsewhere) and
 returns located problems. Rules never raise on malformed data: they skip what they cannot read.
-They live by concern in `rules_geography`, `rules_references`, `rules_amounts` and
-`rules_governance`, `rules_starter` (shared helpers in `rules_common`); this module lists them in order in `RULES`,
-which `rule_problems` reads at each call.
+They live by concern in `rules_geography`, `rules_references`, `rules_amounts`,
+`rules_governance`, `rules_starter` and `rules_files` (shared helpers in `rules_common`); this
+module lists them in order in `RULES`, which `rule_problems` reads at each call.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from generator.description.load import Description
 from generator.description.problems import ERREUR, Problem
 from generator.description.rules_amounts import rule_declared_totals, rule_tfpb_balance, rule_years
 from generator.description.rules_common import Rule
+from generator.description.rules_files import rule_annex_files, rule_output_names
 from generator.description.rules_geography import (
     rule_duplicates,
     rule_projets_de_quartier,
@@ -20,7 +21,6 @@ from generator.description.rules_geography import (
     rule_qpv_reference,
 )
 from generator.description.rules_governance import (
-    rule_annex_files,
     rule_conseils_citoyens,
     rule_quantified_objectives,
     rule_signatories,
@@ -44,6 +44,7 @@ RULES: list[Rule] = [
     rule_conseils_citoyens,
     rule_annex_files,
     rule_placeholders,
+    rule_output_names,
 ]
 
 

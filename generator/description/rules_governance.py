@@ -1,5 +1,5 @@
 """Business rules on signatories, governance and orientations: who must sign, engagement sheets,
-the steering body, quantified objectives, conseils citoyens, annex files.
+the steering body, quantified objectives, conseils citoyens.
 """
 
 from __future__ import annotations
@@ -120,23 +120,3 @@ def rule_conseils_citoyens(desc: Description) -> list[Problem]:
         for code, path in territory_qpv(desc).items()
         if code not in covered
     ]
-
-
-def rule_annex_files(desc: Description) -> list[Problem]:
-    """External annex files exist in the territory's folder."""
-    out = []
-    for path, annex in _items(desc, "annexes"):
-        name = _str(annex.get("fichier"))
-        try:
-            found = bool(name) and (desc.root / name).is_file()
-        except (OSError, ValueError):  # name too long for the file system, NUL character…
-            found = False
-        if name and not found:
-            out.append(
-                desc.problem(
-                    AVERTISSEMENT,
-                    path + ("fichier",),
-                    f"fichier d'annexe introuvable : {name} (chemin relatif au dossier du territoire)",
-                )
-            )
-    return out

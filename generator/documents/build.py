@@ -6,27 +6,33 @@ files, template set, toolkit version, draft flag) and the hash of every document
 - a document whose bytes differ from the manifest was edited by hand: it is never overwritten;
   the new version is written beside it (`….nouveau.docx`), or, with `force`, the edited file is
   kept as `….sauvegarde-N.docx` before the new one takes its place;
-- every write is atomic (temporary file, then rename).
+- every write is atomic (temporary file, then rename);
+- the manifest names plain file names of its folder only (its `documents`, and under
+  `signature` the PDFs of `cdv pdf`); a manifest naming anything else (`../x`, an absolute
+  path) is refused with a French message and nothing is deleted or written;
+- two documents never share a file name (whatever the case): the build fails instead.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
 from generator.description.load import ITEM_FOLDERS, Description, description_files
+from generator.description.paths import name_problem, output_slug
 from generator.description.problems import Problem
+from generator.documents.manifest import (
+    MANIFEST_FORMAT,
+    ManifestError,
+    read_manifest,
+    write_manifest,
+)
 from generator.documents.templates import TemplateSet, prepare_template, resolve_for_territory
 from generator.documents.write import atomic_write
-
-MANIFEST_NAME = "manifeste.json"
-MANIFEST_FORMAT = 1
 
 # Statuses of a territory
 BUILT, UP_TO_DATE, NOT_BUILT, FAILED = "construit", "à jour", "non construit", "échec"
@@ -95,14 +101,6 @@ def inputs_hash(root: Path, templates: TemplateSet, draft: bool) -> str:
     return digest.hexdigest()
 
 
-def read_manifest(folder: Path) -> dict:
-    try:
-        data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else {}
-
-
 def up_to_date_result(
     root: Path, output: Path, templates: TemplateSet, draft: bool
 ) -> BuildResult | None:
@@ -115,7 +113,10 @@ def up_to_date_result(
     start = time.perf_counter()
     templates = resolve_for_territory(templates, root)
     folder = output / root.name
-    previous = read_manifest(folder)
+    try:
+        previous = read_manifest(folder)
+    except ManifestError:
+        return None  # the build says why
     documents = previous.get("documents", {})
     if previous.get("empreinte") != inputs_hash(root, templates, draft) or not all(
         (folder / name).is_file() for name in documents
@@ -130,8 +131,7 @@ def up_to_date_result(
     )
 
 
-def _slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "document"
+_slug = output_slug  # the name of a document made for each item (a TFPB convention)
 
 
 def render_documents(
@@ -139,7 +139,7 @@ def render_documents(
 ) -> dict[str, tuple[bytes, str]]:
     """Output name -> (deterministic bytes, template file name), for every document of the set."""
     from generator.documents.context import build_context, convention_context
-    from generator.documents.render import clean, document_bytes, render_template
+    from generator.documents.render import RenderError, clean, document_bytes, render_template
     from generator.documents.write import deterministic_docx
 
     context = build_context(
@@ -154,6 +154,7 @@ def render_documents(
     epci = clean(context["doc"]["epci"] or desc.name)
     date = context["doc"]["date"] or ""
     outputs: dict[str, tuple[bytes, str]] = {}
+    taken: dict[str, str] = {}  # case-folded output name -> what it was made for
     for doc in templates.documents:
         if doc.for_each == "tfpb":
             jobs = [
@@ -166,6 +167,17 @@ def render_documents(
             ]
         else:
             jobs = [(doc.output, context, doc.title)]
+        for name, _, title in jobs:  # one file each, on Windows too (names ignore the case)
+            problem = name_problem(name)
+            if problem:
+                raise RenderError(f"nom de document refusé : « {name} » ({title}) : {problem}")
+            if name.casefold() in taken:
+                raise RenderError(
+                    f"deux documents auraient le même nom « {name} » : {taken[name.casefold()]} "
+                    f"et {title} ; donnez-leur des identifiants qui diffèrent par une lettre ou "
+                    "un chiffre (tirets, soulignés et majuscules ne comptent pas)"
+                )
+            taken[name.casefold()] = title
         template, origin = prepare_template(templates, doc)  # with the territory's own parts
         for name, ctx, title in jobs:
             document = render_template(template, ctx, draft_warnings)
@@ -289,11 +301,6 @@ def _remove_ours(path: Path, sha: str | None) -> None:
         path.unlink()
 
 
-def _write_manifest(folder: Path, manifest: dict) -> None:
-    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    atomic_write(folder / MANIFEST_NAME, text.encode())
-
-
 def build_territory(
     root: Path, output: Path, templates: TemplateSet, *, force: bool = False, draft: bool = False
 ) -> BuildResult:
@@ -310,7 +317,12 @@ def build_territory(
     result = BuildResult(territory=root.name, root=root, status=NOT_BUILT)
     folder = output / root.name
     digest = inputs_hash(root, templates, draft)
-    previous = read_manifest(folder)
+    try:
+        previous = read_manifest(folder)
+    except ManifestError as exc:
+        result.status, result.message = FAILED, str(exc)
+        result.seconds = time.perf_counter() - start
+        return result
     validation = validate_target(Target(root))
     result.problems = validation.problems
     result.description = validation.description
@@ -338,16 +350,17 @@ def build_territory(
         "empreinte": None,  # set once every document is written
         "brouillon": bool(warnings),
         "documents": dict(previous.get("documents", {})),
+        "signature": dict(previous.get("signature", {})),  # the PDFs of `cdv pdf`
     }
 
     def progress(entries: dict) -> None:
-        _write_manifest(folder, {**manifest, "documents": {**manifest["documents"], **entries}})
+        write_manifest(folder, {**manifest, "documents": {**manifest["documents"], **entries}})
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
         outcomes, entries = write_outputs(folder, outputs, previous, force, progress)
         _note_local_templates(outcomes, outputs, templates)
-        _write_manifest(folder, {**manifest, "empreinte": digest, "documents": entries})
+        write_manifest(folder, {**manifest, "empreinte": digest, "documents": entries})
     except OSError as exc:
         where = exc.filename or folder
         result.status = FAILED

@@ -339,8 +339,8 @@ def make_packages(
 
     from generator.documents.build import BUILT, PROTECTED, build_many, read_manifest
     from generator.documents.build import UP_TO_DATE as BUILD_UP_TO_DATE
-    from generator.documents.write import atomic_write
-    from generator.signature.assembly import recorded_digest
+    from generator.documents.manifest import ManifestError
+    from generator.signature.outputs import write_signature_files
     from generator.signature.package import (
         TerritoryPlan,
         assemble_territory,
@@ -377,7 +377,7 @@ def make_packages(
                 draft=bool(read_manifest(folder).get("brouillon")),
                 description=build.description,  # loaded by the build; None when up to date
             )
-        except PackageError as exc:
+        except (PackageError, ManifestError) as exc:
             result.status, result.message = FAILED, str(exc)
             continue
         except Exception as exc:  # a bug must not stop the other territories
@@ -417,13 +417,22 @@ def make_packages(
         except Exception as exc:  # a bug must not stop the other territories
             result.status, result.message = FAILED, _internal(exc)
             continue
-        for name, data in files.items():  # every file is complete before the first is written
-            atomic_write(plan.folder / name, data)
+        result.notes.extend(plan.notes)  # active content removed from an annex…
+        try:  # every file is complete before the first is written
+            result.notes.extend(write_signature_files(plan.folder, files))
+        except ManifestError as exc:
+            result.status, result.message = FAILED, str(exc)
+            continue
+        except OSError as exc:
+            result.status = FAILED
+            result.message = (
+                f"impossible d'écrire dans {plan.folder} : {exc.strerror or exc} (PDF ouvert "
+                "dans un lecteur, disque plein ou dossier protégé ?) ; fermez-le ou choisissez "
+                "un autre dossier avec --output, puis relancez"
+            )
+            continue
+        for name, data in files.items():
             result.files[name] = len(PdfReader(io.BytesIO(data)).pages)
-        for stale in sorted(plan.folder.glob("*.pdf")):
-            if stale.name not in files and recorded_digest(stale):
-                stale.unlink()
-                result.notes.append(f"{stale.name} supprimé : ce document n'est plus produit")
         result.status = WRITTEN
         result.annexes = sum(1 for p in plan.annexes if p.docx or p.part.pdf)
     report.assembly_seconds = time.perf_counter() - start
