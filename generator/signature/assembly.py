@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from generator import __version__
+from generator.signature.active_content import strip_active_content
 from generator.signature.index_page import INDEX_LABEL, IndexLayout, IndexLine, draw_index
 from generator.signature.outline import append_document, contract_annexes
 from generator.signature.parts import PackageInfo, Part, open_pdf
@@ -37,6 +38,7 @@ def _finish(writer, info: PackageInfo, digest: str, sources: list) -> bytes:
         TextStringObject,
     )
 
+    strip_active_content(writer)  # once more on the result: nothing active gets through
     if info.watermark:
         mark = Watermark(writer, standard_font(writer, bold=True))
         for page in writer.pages:
@@ -73,16 +75,24 @@ def _finish(writer, info: PackageInfo, digest: str, sources: list) -> bytes:
     return out.getvalue()
 
 
+def _open_clean(part: Part):
+    """The checked reader of a part's PDF, its active content removed (and noted on the part)."""
+    reader = open_pdf(part.pdf or b"", part.source or part.title)
+    removed = strip_active_content(reader)
+    part.removed = sorted(set(part.removed) | set(removed))
+    return reader
+
+
 def assemble(contract: Part, annexes: list[Part], info: PackageInfo, digest: str) -> bytes:
     """The signature package: contract, index page, annexes (attached ones), as PDF bytes."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
-    contract_reader = open_pdf(contract.pdf or b"", contract.source or contract.title)
+    contract_reader = _open_clean(contract)
     readers = {id(contract): contract_reader}
     for part in annexes:  # check everything before assembling anything
         if part.pdf is not None:
-            readers[id(part)] = open_pdf(part.pdf, part.source or part.bookmark)
+            readers[id(part)] = _open_clean(part)
     append_document(writer, contract_reader, contract)
     contract_pages = len(writer.pages)
     box = contract_reader.pages[0].mediabox
@@ -139,7 +149,7 @@ def single_document(part: Part, info: PackageInfo, digest: str) -> bytes:
     """One document (a TFPB convention) as its own PDF, with the same finish as the package."""
     from pypdf import PdfWriter
 
-    reader = open_pdf(part.pdf or b"", part.source or part.bookmark)
+    reader = _open_clean(part)
     writer = PdfWriter()
     append_document(writer, reader, part)
     return _finish(writer, info, digest, [reader])

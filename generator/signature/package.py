@@ -180,7 +180,7 @@ def plan_territory(
             loc = desc.where(("annexes", i, "fichier"))
             where = f"{loc.file}:{loc.line}" if loc.line else loc.file
             label = f"l'annexe « {title} » (annexes[{i + 1}].fichier, {where})"
-            part.pdf = read_external(root / name, label)
+            part.pdf = read_external(root, name, label)
             part.source = label
         annexes.append(Planned(part))
     plan = TerritoryPlan(root.name, root, folder, info, contract, annexes)
@@ -226,5 +226,12 @@ def assemble_territory(plan: TerritoryPlan, pdfs: dict[Path, bytes]) -> dict[str
             )
             files[planned.standalone] = single_document(
                 planned.part, info, outputs[planned.standalone]
+            )
+    for planned in [plan.contract, *plan.annexes]:
+        part = planned.part
+        if part.removed:
+            plan.notes.append(
+                f"{part.source or part.bookmark} : contenu actif retiré du PDF "
+                f"({', '.join(part.removed)}) ; le reste du document est joint tel quel"
             )
     return files

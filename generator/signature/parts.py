@@ -26,6 +26,7 @@ class Part:
     source: str = ""  # file it comes from (for messages)
     headings: list[tuple[int, str]] = field(default_factory=list)  # fallback bookmarks
     docx: Path | None = None  # its Word source, read for headings when the PDF has no bookmarks
+    removed: list[str] = field(default_factory=list)  # active content taken out (French)
 
     @property
     def label_prefix(self) -> str:
@@ -115,14 +116,19 @@ def open_pdf(data: bytes, label: str):
     return reader
 
 
-def read_external(path: Path, label: str) -> bytes:
-    """The bytes of an external annex, checked: it exists and is a readable PDF."""
-    if not path.exists():
-        raise PackageError(f"{label} : fichier introuvable ({path})")
-    if not path.is_file():
-        raise PackageError(f"{label} : {path} n'est pas un fichier")
+def read_external(root: Path, name: str, label: str) -> bytes:
+    """The bytes of the external annex `name` of the territory `root`, checked: a regular file
+    inside the territory folder (symbolic links resolved, checked before it is opened), of a
+    bounded size, and a readable PDF."""
+    from generator.description.paths import annex_file, read_bounded
+
+    path, refused = annex_file(root, name)
+    if refused:
+        raise PackageError(f"{label} : fichier refusé ({refused})")
+    if path is None:
+        raise PackageError(f"{label} : fichier introuvable ({root / name})")
     try:
-        data = path.read_bytes()
+        data = read_bounded(path)
     except OSError as exc:
         raise PackageError(f"{label} : fichier illisible ({exc.strerror or exc})") from exc
     open_pdf(data, label)
