@@ -167,3 +167,29 @@ def test_two_bailleurs_giving_one_file_name_are_refused(tmp_path):
         draft.text
     )
     assert not list((output / "t").glob("annexe-2-*")) if (output / "t").exists() else True
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("sortie", "../../contracts/victime/contrat.yaml", "barre oblique"),
+        ("sortie", "C:contrat.docx", "« : »"),
+        ("modele", "../../../etc/passwd", "remonte hors du dossier"),
+        ("modele", "/etc/passwd", "chemin absolu"),
+    ],
+)
+def test_a_template_set_naming_files_outside_is_refused(tmp_path, field, value, reason):
+    """The manifest of a template set (--modeles) names its templates and the output files."""
+    templates = make_templates(tmp_path / "modeles")
+    manifest = templates / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    old = "sortie: contrat-de-ville.docx" if field == "sortie" else "modele: contrat.docx"
+    assert old in text
+    manifest.write_text(text.replace(old, f"{field}: '{value}'"), encoding="utf-8")
+    root = write_territory(tmp_path / "contracts" / "t", minimal())
+    before = hashes(tmp_path)
+    result = Cli()("build", root, "--output", tmp_path / "build", "--modeles", templates)
+    assert result.exit_code != 0 and "Traceback" not in result.text
+    assert f"manifeste de modèles refusé ({manifest}) : {field} « {value} »" in result.text
+    assert reason in result.text
+    assert hashes(tmp_path) == before

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from generator.description.paths import name_problem, relative_path_problem
+
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_SET = "engagements-quartiers-2030"
 MANIFEST = "manifest.yaml"
@@ -112,7 +114,17 @@ def load_template_set(folder: Path | None = None) -> TemplateSet:
         raise TemplateError(
             f"manifeste de modèles incomplet ({manifest}) : champ {exc} manquant ou invalide"
         ) from exc
-    for doc in documents:
+    for raw, doc in zip(data["documents"], documents, strict=True):
+        # what a template set names stays in its place: its own folder, the output folder
+        problem = relative_path_problem(str(raw["modele"]))
+        output_problem = name_problem(doc.output.replace("{bailleur}", "bailleur"))
+        if problem or output_problem:
+            key, value = ("modele", raw["modele"]) if problem else ("sortie", doc.output)
+            raise TemplateError(
+                f"manifeste de modèles refusé ({manifest}) : {key} « {value} » du document "
+                f"{doc.id} : {problem or output_problem} ; un modèle est un fichier du dossier "
+                "du jeu, une sortie un simple nom de fichier"
+            )
         if not doc.template.is_file():
             raise TemplateError(f"modèle introuvable : {doc.template} (déclaré dans {manifest})")
     return result
