@@ -1,10 +1,10 @@
 """Comparing two versions, for reviewers: two descriptions or two .docx in, changes out.
 
 `sides` reads each side (a folder, a file), `revision` a description at a git revision (every
-name of the old tree checked before it is written to a private scratch folder); `description`, `matching` and
-`wording` compare two descriptions item by item and phrase the changes in French; `docx_text`
-reads a document's text, `text_diff` compares it, `report_text` and `report_html` print it;
-`redline` writes the old document with tracked changes.
+name of the old tree is checked before it is written, into a private scratch folder);
+`description`, `matching` and `wording` compare two descriptions item by item and phrase the
+changes in French; `docx_text` reads a document's text, `text_diff` compares it, `report_text`
+and `report_html` print it; `redline` writes the old document with tracked changes.
 """
 
 from generator._exports import lazy_exports

@@ -2,7 +2,9 @@
 
 `pdf` converts every document of a batch with LibreOffice (private profile, time limit) and
 `package` with the modules beside it assembles each territory's package with pypdf: index of the
-annexes with their pages, bookmarks, page labels per annex, the « PROJET » watermark.
+annexes with their pages, bookmarks, page labels per annex, the « PROJET » watermark; active
+content is removed from every PDF that goes in (`active_content`), and `outputs` writes the PDFs
+and deletes only those the manifest lists by name and hash.
 """
 
 from generator._exports import lazy_exports

@@ -16,8 +16,9 @@ Conversion (`convert_to_pdf`):
 Packages (`make_packages`): build the Word documents as `cdv build` does, plan each territory's
 package (package.plan_territory, from the description the build loaded: each territory is loaded
 once; external annexes are checked before anything is converted),
-convert what is not up to date in one batch, assemble (assembly.py) and write atomically. A
-territory with any problem gets no new file at all.
+convert what is not up to date in one batch, assemble (assembly.py) and write atomically
+(outputs.py: only the PDFs the manifest lists by name and hash are ever deleted). A territory
+with any problem gets no new file at all.
 """
 
 from __future__ import annotations
