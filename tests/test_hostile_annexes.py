@@ -108,7 +108,7 @@ def pdf_run(tmp_path, monkeypatch):
     monkeypatch.setenv(SOFFICE_ENV, str(fake_soffice(tmp_path / "lo")))
 
     def run(*args: str):
-        return Cli()("pdf", *args, "--output", output, "--modeles", templates)
+        return Cli()("pdf", *args, "--sortie", output, "--modeles", templates)
 
     return output, run
 
@@ -141,7 +141,7 @@ def test_pdf_never_opens_nor_joins_a_file_outside(tmp_path, secret, pdf_run, mon
     if how == "lien":
         (root / "lien.pdf").symlink_to(secret)
     seen = opened_paths(monkeypatch)
-    result = run(root, "--draft")  # a working draft goes on despite errors: not this annex
+    result = run(root, "--brouillon")  # a working draft goes on despite errors: not this annex
     monkeypatch.undo()
     assert result.exit_code == 1, result.text
     assert "l'annexe « Annexe 1 » (annexes[1].fichier, " in result.text
@@ -158,7 +158,7 @@ def test_etc_passwd_is_not_read(tmp_path, pdf_run, monkeypatch):
     (problem,) = [p for p in problems_of(root) if p.path[:1] == ("annexes",)]
     assert problem.is_error and "chemin absolu" in problem.message
     seen = opened_paths(monkeypatch)
-    result = run(root, "--draft")
+    result = run(root, "--brouillon")
     monkeypatch.undo()
     assert result.exit_code == 1 and "fichier refusé (chemin absolu)" in result.text
     assert "/etc/passwd" not in [p for p in seen if p == "/etc/passwd"]

@@ -1,4 +1,4 @@
-"""`cdv diff --since` on a commit whose tree was forged (`git mktree`): names such as `..`
+"""`cdv diff --depuis` on a commit whose tree was forged (`git mktree`): names such as `..`
 must never make it write outside its private scratch folder (issue 17, point 1)."""
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def snapshot(*folders: Path) -> dict[Path, bytes]:
 def test_a_forged_tree_with_dot_dot_writes_nothing_outside(run, hostile, tmp_path):
     repo, root, victim, outside = hostile
     before = snapshot(tmp_path)
-    result = run("diff", root, "--since", "piege")
+    result = run("diff", root, "--depuis", "piege")
     assert result.exit_code == 2, result.output
     assert "erreur : la révision piege contient un nom de fichier refusé" in result.output
     assert "« contracts/t/../" in result.output and "aucun fichier n'a été écrit" in result.output
@@ -120,7 +120,7 @@ def test_a_forged_tree_with_dot_dot_writes_nothing_outside(run, hostile, tmp_pat
 def test_a_forged_file_name_in_a_file_diff(run, hostile):
     """One file compared at a forged revision: only that exact path is read, never `..`."""
     _repo, root, victim, _outside = hostile
-    result = run("diff", root / "contrat.yaml", "--since", "piege")
+    result = run("diff", root / "contrat.yaml", "--depuis", "piege")
     assert result.exit_code == 0, result.output  # contracts/t/contrat.yaml itself is unchanged
     assert "Aucun changement dans la description." in result.output
     assert victim.read_bytes() != PWNED
@@ -128,7 +128,7 @@ def test_a_forged_file_name_in_a_file_diff(run, hostile):
 
 def test_the_ordinary_revision_still_compares(run, hostile):
     repo, root, _victim, _outside = hostile
-    result = run("diff", root, "--since", "HEAD")
+    result = run("diff", root, "--depuis", "HEAD")
     assert result.exit_code == 0, result.output
     assert "Aucun changement dans la description." in result.output
 
@@ -149,7 +149,7 @@ def test_other_names_that_are_not_plain_are_refused(run, tmp_path, name):
     entries = replace(tree_entries(repo, "HEAD:t"), name, "100644", blob)
     top = replace(tree_entries(repo, "HEAD"), "t", "040000", mktree(repo, entries))
     git(repo, "tag", "piege", git(repo, "commit-tree", mktree(repo, top), "-m", "piège"))
-    result = run("diff", root, "--since", "piege")
+    result = run("diff", root, "--depuis", "piege")
     assert result.exit_code == 2, result.output
     assert "contient un nom de fichier refusé" in result.output
     assert "\x1b" not in result.output

@@ -34,7 +34,7 @@ def setup(tmp_path, monkeypatch):
     monkeypatch.setenv(SOFFICE_ENV, str(fake_soffice(tmp_path / "lo")))
 
     def run(*args):
-        return Cli()("pdf", *args, "--output", output, "--modeles", templates)
+        return Cli()("pdf", *args, "--sortie", output, "--modeles", templates)
 
     return tmp_path / "contracts", output, run
 
@@ -98,7 +98,7 @@ def test_a_pdf_the_manifest_does_not_list_is_never_deleted(setup):
     folder = output / "t"
     stray = folder / "annexe-2-convention-tfpb-ancien-bailleur.pdf"
     stray.write_bytes((folder / CONVENTION).read_bytes())
-    result = run(contracts, "--force")
+    result = run(contracts, "--forcer")
     assert result.exit_code == 0, result.text
     assert stray.is_file() and "supprimé" not in result.text
 
@@ -110,15 +110,15 @@ def test_a_pdf_the_manifest_does_not_list_is_never_deleted(setup):
 def test_a_manifest_naming_files_outside_its_folder_is_refused(tmp_path, case):
     root = write_territory(tmp_path / "contracts" / "t", minimal())
     output = tmp_path / "build"
-    assert Cli()("build", root, "--output", output).exit_code == 0
+    assert Cli()("build", root, "--sortie", output).exit_code == 0
     victim = write_territory(tmp_path / "contracts" / "victime", minimal()) / "contrat.yaml"
     text = case.read_text(encoding="utf-8").replace("@VICTIME@", str(victim).replace("\\", "/"))
     text = text.replace("@SHA@", hashlib.sha256(victim.read_bytes()).hexdigest())
     (output / "t" / MANIFEST_NAME).write_text(text, encoding="utf-8")
     (output / "t" / "notes.txt").write_text("mes notes\n", encoding="utf-8")
     before = hashes(tmp_path)
-    for args in (("build",), ("build", "--force"), ("build", "--draft")):
-        result = Cli()(*args, root, "--output", output)
+    for args in (("build",), ("build", "--remplacer"), ("build", "--brouillon")):
+        result = Cli()(*args, root, "--sortie", output)
         assert result.exit_code == 1, result.text
         assert "manifeste refusé : " in result.text, result.text
         assert "aucun fichier n'a été supprimé ni écrit" in result.text
@@ -158,10 +158,10 @@ def test_two_bailleurs_giving_one_file_name_are_refused(tmp_path):
         "« opac_oise » donneraient le même fichier de convention TFPB (…-opac-oise.docx)"
     )
     output = tmp_path / "build"
-    refused = Cli()("build", root, "--output", output)
+    refused = Cli()("build", root, "--sortie", output)
     assert refused.exit_code == 1 and "même fichier de convention TFPB" in refused.text
     # even as a working draft, one document never overwrites the other
-    draft = Cli()("build", root, "--output", output, "--draft")
+    draft = Cli()("build", root, "--sortie", output, "--brouillon")
     assert draft.exit_code == 1, draft.text
     assert "deux documents auraient le même nom « annexe-2-convention-tfpb-opac-oise.docx »" in (
         draft.text
@@ -188,7 +188,7 @@ def test_a_template_set_naming_files_outside_is_refused(tmp_path, field, value, 
     manifest.write_text(text.replace(old, f"{field}: '{value}'"), encoding="utf-8")
     root = write_territory(tmp_path / "contracts" / "t", minimal())
     before = hashes(tmp_path)
-    result = Cli()("build", root, "--output", tmp_path / "build", "--modeles", templates)
+    result = Cli()("build", root, "--sortie", tmp_path / "build", "--modeles", templates)
     assert result.exit_code != 0 and "Traceback" not in result.text
     assert f"manifeste de modèles refusé ({manifest}) : {field} « {value} »" in result.text
     assert reason in result.text

@@ -4,7 +4,7 @@ A copy of the examples of contracts/ (the repository is never at risk), an outpu
 already holds the pilot's own files (a signed copy of the package saved under another name, an
 archived copy, a PDF whose name looks like the tool's, a notes file), a folder of old versions, a
 git copy and a file elsewhere: every file is hashed before and after each command — validate,
-build, build --draft, pdf, diff of two folders, diff --since, templates check, templates vars
+build, build --brouillon, pdf, diff of two folders, diff --depuis, templates check, templates vars
 --sortie — and the only changes allowed are the command's own outputs.
 """
 
@@ -142,14 +142,14 @@ def test_every_command_touches_only_what_it_owns(world, example, fake_libreoffic
     run_and_check(base, ["validate", territory], nothing, (0, 1))
     run_and_check(base, ["validate", territory, "--format", "json"], nothing, (0, 1))
     _, drafted = run_and_check(
-        base, ["build", territory, "--output", output, "--draft"], outputs_of(example)
+        base, ["build", territory, "--sortie", output, "--brouillon"], outputs_of(example)
     )
     assert f"build/{example}/contrat-de-ville.docx" in drafted
-    run_and_check(base, ["build", territory, "--output", output], outputs_of(example))
+    run_and_check(base, ["build", territory, "--sortie", output], outputs_of(example))
     # the same again: nothing to do, nothing written
-    _, again = run_and_check(base, ["build", territory, "--output", output], outputs_of(example))
+    _, again = run_and_check(base, ["build", territory, "--sortie", output], outputs_of(example))
     assert again == []
-    _, packaged = run_and_check(base, ["pdf", territory, "--output", output], outputs_of(example))
+    _, packaged = run_and_check(base, ["pdf", territory, "--sortie", output], outputs_of(example))
     assert f"build/{example}/contrat-de-ville-signature.pdf" in packaged
     for foreign in FOREIGN:  # still there, unchanged (checked by hash above), never deleted
         assert (output / example / foreign).is_file()
@@ -158,8 +158,8 @@ def test_every_command_touches_only_what_it_owns(world, example, fake_libreoffic
         run_and_check(base, ["diff", base / "ancien" / example / file.name, file], nothing)
     if (base / "depot").is_dir():
         copy = base / "depot" / "contracts" / example
-        run_and_check(base, ["diff", copy, "--since", "HEAD"], nothing, (0,))
-        run_and_check(base, ["diff", copy / "contrat.yaml", "--since", "HEAD"], nothing, (0,))
+        run_and_check(base, ["diff", copy, "--depuis", "HEAD"], nothing, (0,))
+        run_and_check(base, ["diff", copy / "contrat.yaml", "--depuis", "HEAD"], nothing, (0,))
     run_and_check(base, ["templates", "check", territory], nothing, (0, 1))
     if example == EXAMPLES[0]:  # the shipped set: the same for every example
         run_and_check(base, ["templates", "check"], nothing, (0, 1))
@@ -180,7 +180,7 @@ def test_pdf_with_libreoffice_touches_only_what_it_owns(world):
     place_foreign_files(base / "build-lo")
     result, packaged = run_and_check(
         base,
-        ["pdf", base / "contracts" / example, "--output", base / "build-lo"],
+        ["pdf", base / "contracts" / example, "--sortie", base / "build-lo"],
         outputs_of(example, "build-lo"),
     )
     assert f"build-lo/{example}/contrat-de-ville-signature.pdf" in packaged, result.text
