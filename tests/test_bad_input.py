@@ -98,6 +98,21 @@ STATIC = [
         id="apostrophe-non-fermee",
     ),
     pytest.param("utf-16.yaml", 1, 1, ["encodé en UTF-16", "en UTF-8"], id="utf-16"),
+    # UTF-32 used to be called UTF-16
+    pytest.param("utf-32.yaml", 1, 1, ["encodé en UTF-32", "en UTF-8"], id="utf-32"),
+    # a non-character written as a YAML escape used to reach customXml/item2.xml raw
+    pytest.param("non-caractere.yaml", 4, 12, ["non-caractère Unicode U+FFFF"], id="non-caractere"),
+    pytest.param(
+        "non-caractere-brut.yaml", 4, 27, ["non-caractère Unicode U+FFFE"], id="non-caractere-brut"
+    ),
+    pytest.param("bidi.yaml", 4, 19, ["sens d'écriture U+202E", "supprimez-le"], id="bidi"),
+    pytest.param(
+        "controle-terminal.yaml",
+        4,
+        12,
+        ["caractère de contrôle invisible U+001B"],
+        id="controle-terminal",
+    ),
     pytest.param(
         "alias-bombe.yaml",
         2,

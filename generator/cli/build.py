@@ -14,6 +14,7 @@ from generator.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     draft_option,
+    echo,
     jobs_option,
     option,
     output_option,
@@ -68,7 +69,7 @@ def build(
     def report(result) -> None:
         done.append(result)
         if not interactive:
-            click.echo(f"[{len(done)}/{len(roots)}] {result.territory} : {result.status}")
+            echo(f"[{len(done)}/{len(roots)}] {result.territory} : {result.status}")
 
     if interactive and len(roots) > 1:
         with click.progressbar(length=len(roots), label="Production", show_pos=True) as bar:
@@ -87,7 +88,7 @@ def build(
     _print_build_summary(results, output)
     failed = [r for r in results if r.status not in (BUILT, UP_TO_DATE)]
     if all(r.status == UP_TO_DATE for r in results):
-        click.echo("Rien à reproduire : tout est à jour.")
+        echo("Rien à reproduire : tout est à jour.")
     sys.exit(EXIT_PROBLEMS if failed or any(r.status == NOT_BUILT for r in results) else EXIT_OK)
 
 
@@ -99,12 +100,12 @@ def _print_build_summary(results, output: Path) -> None:
         for problem in result.problems:
             line = problem.format()
             head, _, rest = line.partition(":")
-            click.echo(_display(head) + ":" + rest, err=problem.is_error)
+            echo(_display(head) + ":" + rest, err=problem.is_error)
         if result.message:
-            click.echo(click.style(f"✘ {result.territory} : {result.message}", fg="red"), err=True)
+            echo(f"✘ {result.territory} : {result.message}", fg="red", err=True)
         for doc in result.documents:
             if doc.status in (PROTECTED, REPLACED, REMOVED) or doc.note:
-                click.echo(f"  ! {result.territory}/{doc.name} : {doc.status} — {doc.note}")
+                echo(f"  ! {result.territory}/{doc.name} : {doc.status} — {doc.note}")
     header = ("Territoire", "Statut", "Écrits", "Inchangés", "Erreurs", "Avert.")
     rows = [
         (
@@ -118,7 +119,7 @@ def _print_build_summary(results, output: Path) -> None:
         for r in results
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    click.echo()
+    echo()
     for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-    click.echo(f"\nDocuments dans : {_display(str(output))}/")
+        echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+    echo(f"\nDocuments dans : {_display(str(output))}/")

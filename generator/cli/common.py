@@ -117,6 +117,33 @@ class Group(click.Group):
     command_class = Command
 
 
+def echo(
+    message: object = "",
+    err: bool = False,
+    nl: bool = True,
+    fg: str | None = None,
+    bold: bool | None = None,
+    keep_styles: bool = False,
+) -> None:
+    """Print a message: every message goes through here, so that text quoted from the input
+    (names, values, paths) never sends a control sequence to the terminal (ESC, OSC, BEL, \\r,
+    bidirectional overrides are shown as `\\x1b`, `\\u202e`). `fg`/`bold` style it after
+    that; `keep_styles` keeps the colours a caller already added (cdv diff)."""
+    from generator.description.characters import terminal_safe
+
+    text = terminal_safe(str(message), keep_styles=keep_styles)
+    if fg or bold:
+        text = click.style(text, fg=fg, bold=bold)
+    click.echo(text, err=err, nl=nl, color=True if keep_styles else None)
+
+
+def echo_json(text: str) -> None:
+    """Print JSON: controls and bidirectional characters as JSON escapes."""
+    from generator.description.characters import terminal_safe
+
+    click.echo(terminal_safe(text, json=True))
+
+
 def help_option(func):
     """`-h/--help`, explained in French."""
     return click.help_option("-h", "--help", help="Afficher cette aide et quitter.")(func)

@@ -16,7 +16,7 @@ import click
 
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display_path
-from generator.cli.common import option
+from generator.cli.common import echo, option
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
 DESCRIPTION_SUFFIXES = (".yaml", ".yml")
@@ -171,7 +171,7 @@ def html_report(outcome: Outcome) -> str:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"erreur : {message}", err=True)
+    echo(f"erreur : {message}", err=True)
     sys.exit(EXIT_TROUBLE)
 
 
@@ -299,7 +299,7 @@ def diff(
         if redline_path is not None and outcome.text is None:
             _fail("--suivi compare deux documents Word (.docx), pas deux descriptions")
         compared = time.perf_counter() - started
-        click.echo(format_outcome(outcome, color), color=color)
+        echo(format_outcome(outcome, color), keep_styles=color)
         from generator.documents.write import atomic_write
 
         if html_path is not None:
@@ -307,7 +307,7 @@ def diff(
                 atomic_write(html_path, html_report(outcome).encode("utf-8"))
             except OSError as exc:
                 _fail(f"impossible d'écrire le rapport {html_path} : {exc.strerror}")
-            click.echo(f"\nRapport HTML : {_display(html_path)}")
+            echo(f"\nRapport HTML : {_display(html_path)}")
         if redline_path is not None:
             from generator.compare.redline import RedlineError, make_redline
 
@@ -319,7 +319,7 @@ def diff(
                 _fail(str(exc))
             except OSError as exc:
                 _fail(f"impossible d'écrire {redline_path} : {exc.strerror}")
-            click.echo(
+            echo(
                 f"\nModifications suivies : {_display(redline_path)} "
                 f"({_plural(redline.insertions, 'insertion')}, "
                 f"{_plural(redline.deletions, 'suppression')} ; "

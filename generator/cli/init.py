@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import EXIT_PROBLEMS
+from generator.cli.common import EXIT_PROBLEMS, echo
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
 from generator.cli.common import help_option as _help_option
@@ -43,9 +43,9 @@ def init(dossier: Path, epci: str, codes: tuple[str, ...]) -> None:
     try:
         written = write_starter(dossier, epci, list(codes))
     except StarterError as exc:
-        click.echo(f"erreur : {exc}", err=True)
+        echo(f"erreur : {exc}", err=True)
         sys.exit(EXIT_PROBLEMS)
-    click.echo(f"Description de départ créée dans {_display(str(dossier))} :")
+    echo(f"Description de départ créée dans {_display(str(dossier))} :")
     for path in written:
-        click.echo(f"  {_display(str(path))}")
-    click.echo(f"Complétez les fichiers, puis lancez : cdv validate {_display(str(dossier))}")
+        echo(f"  {_display(str(path))}")
+    echo(f"Complétez les fichiers, puis lancez : cdv validate {_display(str(dossier))}")

@@ -12,6 +12,7 @@ import click
 from generator import __version__
 from generator.cli.common import (
     EXIT_USAGE,
+    echo,
 )
 from generator.cli.common import Group as _Group
 from generator.cli.common import help_option as _help_option
@@ -77,12 +78,12 @@ def main() -> None:
     except click.exceptions.BadParameter as exc:
         _usage_exit(f"valeur refusée pour {_param_name(exc.param)} : {exc.message}", exc.ctx)
     except click.exceptions.NoArgsIsHelpError as exc:
-        click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+        echo(exc.ctx.get_help() if exc.ctx else "", err=True)
         sys.exit(EXIT_USAGE)
     except click.exceptions.UsageError as exc:
         _usage_exit(_translate_usage(exc), exc.ctx)
     except click.exceptions.Abort:
-        click.echo("Interrompu.", err=True)
+        echo("Interrompu.", err=True)
         sys.exit(130)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -138,6 +139,6 @@ def _unknown_command(name: str, ctx: click.Context | None) -> str:
 
 def _usage_exit(message: str, ctx: click.Context | None) -> None:
     command = ctx.command_path if ctx is not None else "cdv"
-    click.echo(f"erreur : {message}", err=True)
-    click.echo(f"Aide : {command} --help", err=True)
+    echo(f"erreur : {message}", err=True)
+    echo(f"Aide : {command} --help", err=True)
     sys.exit(EXIT_USAGE)

@@ -15,6 +15,7 @@ from generator.cli.common import Command as _Command
 from generator.cli.common import (
     IntRange,
     draft_option,
+    echo,
     jobs_option,
     option,
     output_option,
@@ -85,9 +86,7 @@ def pdf(
 
     def built(result) -> None:
         done.append(result)
-        click.echo(
-            f"[{len(done)}/{len(roots)}] {result.territory} — documents Word : {result.status}"
-        )
+        echo(f"[{len(done)}/{len(roots)}] {result.territory} — documents Word : {result.status}")
 
     try:
         report = make_packages(
@@ -102,8 +101,8 @@ def pdf(
             progress=click.echo,
         )
     except ConversionError as exc:
-        click.echo(click.style(f"✘ erreur : {exc}", fg="red"), err=True)
-        click.echo("Aucun PDF n'a été écrit.", err=True)
+        echo(f"✘ erreur : {exc}", fg="red", err=True)
+        echo("Aucun PDF n'a été écrit.", err=True)
         sys.exit(EXIT_PROBLEMS)
     results = report.results
     not_packaged = [r for r in results if r.status not in (WRITTEN, UP_TO_DATE)]
@@ -111,9 +110,9 @@ def pdf(
     _print_build_summary_errors([r.build for r in not_packaged if r.build is not None])
     for result in results:
         if result.message:
-            click.echo(click.style(f"✘ {result.territory} : {result.message}", fg="red"), err=True)
+            echo(f"✘ {result.territory} : {result.message}", fg="red", err=True)
         for note in result.notes:
-            click.echo(f"  ! {result.territory} : {note}")
+            echo(f"  ! {result.territory} : {note}")
     header = ("Territoire", "Statut", "Pages", "Annexes", "Fichiers")
     rows = [
         (
@@ -126,12 +125,12 @@ def pdf(
         for r in results
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    click.echo()
+    echo()
     for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-    click.echo(f"\nDossiers de signature dans : {_display(str(output))}/")
+        echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+    echo(f"\nDossiers de signature dans : {_display(str(output))}/")
     if results and all(r.status == UP_TO_DATE for r in results):
-        click.echo("Rien à reconvertir : tout est à jour.")
+        echo("Rien à reconvertir : tout est à jour.")
     sys.exit(EXIT_PROBLEMS if not_packaged else EXIT_OK)
 
 
@@ -145,4 +144,4 @@ def _print_build_summary_errors(builds) -> None:
                 if problem.is_error:
                     line = problem.format()
                     head, _, rest = line.partition(":")
-                    click.echo(_display(head) + ":" + rest, err=True)
+                    echo(_display(head) + ":" + rest, err=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import EXIT_OK, EXIT_PROBLEMS, Choice
+from generator.cli.common import EXIT_OK, EXIT_PROBLEMS, Choice, echo, echo_json
 from generator.cli.common import Group as _Group
 from generator.cli.common import display as _display_path
 from generator.cli.common import help_option as _help_option
@@ -106,7 +106,7 @@ def check(
         elif (folder / LOCAL_FOLDER).is_dir():
             results.append(check_set(templates_folder, territory=folder))
         elif folder.is_dir() and is_territory(folder):
-            click.echo(
+            echo(
                 f"{_display(folder)} : aucun modèle local (pas de dossier {LOCAL_FOLDER}/) : "
                 "rien à vérifier ; le territoire utilise le jeu de modèles livré, que vérifie "
                 "« cdv templates check »",
@@ -131,13 +131,13 @@ def check(
             }
             for r in results
         ]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for result in results:
             for problem in result.problems:
-                click.echo(problem.format())
+                echo(problem.format())
             if result.lock_written is not None:
-                click.echo(f"Empreintes enregistrées dans {_display(result.lock_written)}.")
+                echo(f"Empreintes enregistrées dans {_display(result.lock_written)}.")
             counts = []
             if result.errors:
                 counts.append(_plural(len(result.errors), "erreur"))
@@ -145,9 +145,9 @@ def check(
                 counts.append(_plural(len(result.warnings), "avertissement"))
             if result.valid and not (strict and result.warnings):
                 detail = f" ({', '.join(counts)})" if counts else ""
-                click.echo(click.style(f"✔ {result.label} : modèles valables{detail}", fg="green"))
+                echo(f"✔ {result.label} : modèles valables{detail}", fg="green")
             else:
-                click.echo(click.style(f"✘ {result.label} : {', '.join(counts)}", fg="red"))
+                echo(f"✘ {result.label} : {', '.join(counts)}", fg="red")
     failed = any(not r.valid or (strict and r.warnings) for r in results)
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
@@ -196,16 +196,14 @@ def vars_(output: Path, verify: bool) -> None:
 
     text = render_markdown()
     if str(output) == "-":
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     if verify:
         current = output.read_text(encoding="utf-8") if output.is_file() else ""
         if current != text:
-            click.echo(
-                f"{_display(output)} n'est pas à jour : lancez « cdv templates vars »", err=True
-            )
+            echo(f"{_display(output)} n'est pas à jour : lancez « cdv templates vars »", err=True)
             sys.exit(EXIT_PROBLEMS)
-        click.echo(f"{_display(output)} est à jour.")
+        echo(f"{_display(output)} est à jour.")
         return
     atomic_write(output, text.encode("utf-8"))
-    click.echo(f"Référence des variables écrite dans {_display(output)}.")
+    echo(f"Référence des variables écrite dans {_display(output)}.")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import DEFAULT_CONTRACTS, EXIT_OK, EXIT_PROBLEMS, Choice
+from generator.cli.common import DEFAULT_CONTRACTS, EXIT_OK, EXIT_PROBLEMS, Choice, echo, echo_json
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
 from generator.cli.common import help_option as _help_option
@@ -62,13 +62,13 @@ def validate(chemins: tuple[Path, ...], output_format: str, strict: bool) -> Non
             }
             for r in results
         ]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for result in results:
             for problem in result.problems:
                 line = problem.format()
                 head, _, rest = line.partition(":")
-                click.echo(_display(head) + ":" + rest if problem.file else line)
+                echo(_display(head) + ":" + rest if problem.file else line)
             label = _display(result.target.label)
             counts = []
             if result.errors:
@@ -77,9 +77,9 @@ def validate(chemins: tuple[Path, ...], output_format: str, strict: bool) -> Non
                 counts.append(_plural(len(result.warnings), "avertissement"))
             if result.valid:
                 detail = f" ({', '.join(counts)})" if counts else ""
-                click.echo(click.style(f"✔ {label} : valide{detail}", fg="green"))
+                echo(f"✔ {label} : valide{detail}", fg="green")
             else:
-                click.echo(click.style(f"✘ {label} : {', '.join(counts)}", fg="red"))
+                echo(f"✘ {label} : {', '.join(counts)}", fg="red")
     sys.exit(EXIT_OK if all(r.valid for r in results) else EXIT_PROBLEMS)
 
 

@@ -113,8 +113,11 @@ def validate_description(desc: Description) -> list[Problem]:
     found = schema_problems(desc) + amount_form_problems(desc)
     if desc.unreadable:
         # Business rules on an incomplete description would report as missing what sits in
-        # the unreadable file (« l'État doit signer »…): the pilot first fixes that file.
-        return found
+        # the unreadable file (« l'État doit signer »…): the pilot first fixes that file. For
+        # the same reason, a section missing at the top may be the one that file holds.
+        return [
+            p for p in found if not (p.path == () and p.message.startswith("champ obligatoire"))
+        ]
     desc.invalid_paths = {p.path for p in found + desc.problems if p.path}
     misspelt = misspelt_sections(desc)
     rules = [p for p in rule_problems(desc) if not (p.path and p.path[0] in misspelt)]

@@ -7,13 +7,17 @@ converted by hand, which lets us reject duplicate keys, keep the raw text of eve
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Protocol
 
 import yaml
 
+from generator.description.characters import forbidden_character, strip_forbidden
 from generator.description.problems import ERREUR, Location, Path_, Problem
 
 try:  # libyaml is much faster; the pure-Python parser gives the same nodes
@@ -50,8 +54,9 @@ class _Abort(Exception):
 class _Converter:
     """Turns composed YAML nodes into plain Python values, recording locations."""
 
-    def __init__(self, file: str, desc: Sink, prefix: Path_):
+    def __init__(self, file: str, desc: Sink, prefix: Path_, text: str = ""):
         self.file = file
+        self.text = text
         self.desc = desc
         self.prefix = prefix
         self.count = 0
@@ -102,7 +107,7 @@ class _Converter:
                     key_node, path, "une clé doit être un simple mot, pas une liste ni un tableau"
                 )
                 continue
-            key = key_node.value
+            key = self.text_value(key_node, path)
             if key in first_seen:
                 first = first_seen[key]
                 self.error(
@@ -124,7 +129,7 @@ class _Converter:
             self.bad_tag(node, path)
             return None
         if tag == _T + "str":
-            return node.value
+            return self.text_value(node, path)
         if tag == _T + "null":
             return None
         self.desc.raw[full] = node.value
@@ -146,6 +151,25 @@ class _Converter:
             return None
         return value
 
+    def text_value(self, node: yaml.ScalarNode, path: Path_) -> str:
+        """A text scalar; a character no description may hold is refused where it stands
+        (and removed, so that even a draft never carries it into a document)."""
+        value = node.value
+        found = forbidden_character(value)
+        if found is None:
+            return value
+        offset, message = found
+        line, column = self.loc(node)[1:]
+        # in a plain or block text the character is written as it is: point at it; in a
+        # quoted text it may be an escape (« \\uFFFF »): point at the text
+        start, end = node.start_mark.index, node.end_mark.index
+        at = self.text.find(value[offset], start, end) if self.text else -1
+        if at >= 0:
+            line = self.text.count("\n", 0, at) + 1
+            column = at - (self.text.rfind("\n", 0, at) + 1) + 1
+        self.desc.problems.append(Problem(ERREUR, message, self.file, line, column, path))
+        return strip_forbidden(value)
+
     def bad_tag(self, node: yaml.Node, path: Path_) -> None:
         tag = node.tag.replace(_T, "!!")
         self.error(
@@ -164,22 +188,32 @@ def read_text(path: Path) -> tuple[str | None, Problem | None]:
         return None, Problem(ERREUR, message, file, line, column)
 
     try:
-        size = path.stat().st_size
+        info = os.stat(path)
+    except PermissionError:
+        return fail("fichier illisible : accès refusé (droits de lecture insuffisants)")
     except OSError as exc:
-        return fail(f"fichier illisible : {exc.strerror}")
-    if size > MAX_FILE_BYTES:
+        return fail(f"fichier illisible : {os_reason(exc)}")
+    if not stat.S_ISREG(info.st_mode):
+        # a device (/dev/zero) never ends, a named pipe waits forever for a writer
         return fail(
-            f"fichier trop volumineux ({size / 1024 / 1024:.1f} Mo ; au plus "
-            f"{MAX_FILE_BYTES // 1024 // 1024} Mo) : une description tient en quelques centaines "
-            "de kilo-octets ; vérifiez qu'il s'agit du bon fichier"
+            "ce n'est pas un fichier ordinaire (périphérique, tube nommé ou dossier spécial) : "
+            "une description est un fichier texte .yaml ; vérifiez le chemin"
         )
+    if info.st_size > MAX_FILE_BYTES:
+        return fail(_too_big(info.st_size))
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as stream:  # bounded: the file may grow while being read
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except PermissionError:
+        return fail("fichier illisible : accès refusé (droits de lecture insuffisants)")
     except OSError as exc:
-        return fail(f"fichier illisible : {exc.strerror}")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return fail(f"fichier illisible : {os_reason(exc)}")
+    if len(data) > MAX_FILE_BYTES:
+        return fail(_too_big(len(data)))
+    encoding = _wide_encoding(data)
+    if encoding:
         return fail(
-            "fichier encodé en UTF-16 : enregistrez-le en UTF-8 (dans Notepad++ : Encodage › "
+            f"fichier encodé en {encoding} : enregistrez-le en UTF-8 (dans Notepad++ : Encodage › "
             "Convertir en UTF-8 ; dans VS Code : cliquez sur l'encodage en bas à droite › "
             "Enregistrer avec l'encodage › UTF-8)",
             1,
@@ -210,6 +244,51 @@ def read_text(path: Path) -> tuple[str | None, Problem | None]:
         )
 
 
+def _too_big(size: int) -> str:
+    return (
+        f"fichier trop volumineux ({size / 1024 / 1024:.1f} Mo ; au plus "
+        f"{MAX_FILE_BYTES // 1024 // 1024} Mo) : une description tient en quelques centaines "
+        "de kilo-octets ; vérifiez qu'il s'agit du bon fichier"
+    )
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 (with or without its byte order mark), or None."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:64]
+    if len(head) >= 8 and head[1::4].count(0) == head[2::4].count(0) == len(head) // 4:
+        return "UTF-32"
+    if len(head) >= 4 and (
+        head[1::2].count(0) == len(head) // 2 or head[0::2].count(0) == len(head) // 2
+    ):
+        return "UTF-16"
+    return None
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in French (the system's own words are English on many machines)."""
+    return _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
+_OS_REASONS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "accès refusé (droits insuffisants)",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "support en lecture seule",
+    errno.EEXIST: "un fichier de ce nom existe déjà",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.ELOOP: "trop de liens symboliques",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EDQUOT: "quota de disque dépassé",
+}
+
+
 def _position(data: bytes, offset: int) -> tuple[int, int]:
     line = data.count(b"\n", 0, offset) + 1
     start = data.rfind(b"\n", 0, offset) + 1
@@ -229,13 +308,20 @@ def parse_file(path: Path, desc: Sink, prefix: Path_ = ()) -> tuple[bool, object
         desc.problems.append(_syntax_problem(str(path), exc, text))
         return False, None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        # libyaml counts its position in bytes: the reader stops at the first such character
+        position = text.find(chr(exc.character))
+        position = exc.position if position < 0 else position
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        found = forbidden_character(chr(exc.character))
         desc.problems.append(
             Problem(
                 ERREUR,
-                f"caractère de contrôle invisible U+{exc.character:04X} (copié depuis Word ou un "
-                "PDF ?) : supprimez-le ; pour un saut de page ou de ligne, utilisez une ligne vide",
+                found[1]
+                if found
+                else f"caractère de contrôle invisible U+{exc.character:04X} (copié depuis Word "
+                "ou un PDF ?) : supprimez-le ; pour un saut de page ou de ligne, utilisez une "
+                "ligne vide",
                 str(path),
                 line,
                 column,
@@ -257,7 +343,7 @@ def parse_file(path: Path, desc: Sink, prefix: Path_ = ()) -> tuple[bool, object
             )
         )
         return False, None
-    converter = _Converter(str(path), desc, prefix)
+    converter = _Converter(str(path), desc, prefix, text)
     try:
         return True, converter.convert(node, ())
     except _Abort as abort:

@@ -323,7 +323,9 @@ def add_draft_warning(document, warnings: list[str]) -> None:
 def _xml(text: str) -> str:
     from xml.sax.saxutils import escape
 
-    return escape(text)
+    from generator.description.characters import xml_safe
+
+    return escape(xml_safe(text))
 
 
 def post_process(document, warnings: list[str]) -> None:

@@ -25,8 +25,10 @@ from markupsafe import Markup, escape
 from generator.documents import formatting
 from generator.documents.marks import BULLET_MARK, EMPTY_MARK
 
-# Private-use characters: markers that only the toolkit writes, stripped from every value.
-_PRIVATE = re.compile("[\ue000-\uf8ff]")
+# Private-use characters (markers that only the toolkit writes) and the characters XML
+# forbids (U+FFFE, U+FFFF, lone surrogates: they would make the part unreadable) are stripped
+# from every value.
+_PRIVATE = re.compile("[\ue000-\uf8ff\ud800-\udfff\ufffe\uffff]")
 
 
 class RenderError(Exception):

@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from generator.description.characters import XML_ILLEGAL, xml_safe
+
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CUSTOM_PROPS_PART = "docProps/custom.xml"
 CUSTOM_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
@@ -35,13 +37,17 @@ CUSTOM_XML_PROPS_REL = (
 CUSTOM_XML_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _xml_text(value: str, attribute: bool = False) -> str:
-    """Text safe in an XML part: escaped, without the characters XML forbids."""
-    text = escape(_XML_ILLEGAL.sub("", str(value)))
+    """Text safe in an XML part: escaped, without the characters XML forbids; a carriage
+    return, which an XML reader would turn into a line feed, is written as a reference."""
+    text = escape(xml_safe(str(value))).replace("\r", "&#13;")
     return text.replace('"', "&quot;") if attribute else text
+
+
+def _json_for_xml(text: str) -> str:
+    """JSON text whose characters XML forbids (U+FFFE, lone surrogates...) are written as
+    JSON escapes: the part stays well-formed and the description is read back unchanged."""
+    return XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _core_xml(props: dict[str, str], timestamp: str) -> bytes:
@@ -105,6 +111,7 @@ def _description_parts(parts: dict[str, bytes], description: dict) -> None:
     import json
 
     text = json.dumps(description, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = _json_for_xml(text)
     found = (re.fullmatch(r"customXml/item(\d+)\.xml", name) for name in parts)
     numbers = [int(match.group(1)) for match in found if match]
     number = max(numbers, default=0) + 1
@@ -240,7 +247,7 @@ def read_custom_properties(path_or_bytes) -> dict[str, str]:
     from xml.sax.saxutils import unescape
 
     return {
-        unescape(name, {"&quot;": '"'}): unescape(value)
+        unescape(name, {"&quot;": '"', "&#13;": "\r"}): unescape(value, {"&#13;": "\r"})
         for name, value in re.findall(r'name="([^"]*)"><vt:lpwstr>(.*?)</vt:lpwstr>', xml, re.S)
     }
 
