@@ -171,6 +171,13 @@ def _closest(word: str, choices: list[str]) -> str | None:
     return found[0] if found else None
 
 
+def _spaced(number) -> str:
+    """`10000000000` as `10 000 000 000`, readable in a message."""
+    if isinstance(number, float) and not number.is_integer():
+        return str(number)
+    return f"{int(number):,}".replace(",", " ")
+
+
 def schema_problems(desc) -> list[Problem]:
     """Validate `desc.data` against the schema; every error becomes a located French Problem."""
     problems: list[Problem] = []
@@ -302,6 +309,15 @@ def _translate(desc, error, path: Path_) -> list[Problem]:
         return at(message, path + (value,), key=True)
     if kind == "format":
         return at(f"date impossible « {value} » : vérifiez le jour et le mois (AAAA-MM-JJ)")
+    if kind in ("maximum", "exclusiveMaximum"):
+        bound = _spaced(error.validator_value)
+        return at(
+            f"{label or 'valeur'} : {_spaced(value)} est trop grand (au plus {bound}) ; "
+            "vérifiez le nombre de chiffres"
+        )
+    if kind in ("minimum", "exclusiveMinimum") and error.validator_value not in (0, -0.0):
+        bound = _spaced(error.validator_value)
+        return at(f"{label or 'valeur'} : {_spaced(value)} est trop petit (au moins {bound})")
     if kind in ("minimum", "exclusiveMinimum"):
         if schema.get("title") == "Montant en euros" or (path and "montant" in str(path[-1])):
             return at(f"{label} : montant négatif ({value}) ; un montant est positif ou nul")

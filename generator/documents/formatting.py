@@ -17,7 +17,7 @@ import datetime as dt
 import numbers
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -66,12 +66,20 @@ def _vide(value: object) -> bool:
 
 
 def _arrondi(value: Decimal, decimals: int) -> Decimal:
-    result = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    context = Context(prec=max(28, value.adjusted() + decimals + 2))  # any finite value
+    result = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=context)
     return abs(result) if result == 0 else result  # no "−0"
 
 
 def _format(value: Decimal, decimals: int | None) -> str:
     """Group and sign an already meaningful Decimal; ``decimals=None`` means up to 3, no zeros."""
+    # enough digits for any finite value (the default 28 fail on 10**27 with 3 decimals)
+    with localcontext() as context:
+        context.prec = max(28, value.adjusted() + 8)
+        return _format_exact(value, decimals)
+
+
+def _format_exact(value: Decimal, decimals: int | None) -> str:
     if decimals is None:
         value = _arrondi(value, 3) if value.as_tuple().exponent < -3 else value
         pattern = "#,##0.###"

@@ -71,8 +71,8 @@ def _sample(raw: dict, path: CtxPath, index: int):
         return 1000
     if key == "courriel":
         return "contact@exemple.fr"
-    if kind == "integer":
-        return 10
+    if kind == "integer":  # within the schema's bounds (a millésime is at least 1900)
+        return min(max(10, node.get("minimum", 10)), node.get("maximum", 10))
     if kind == "number":
         return 12.5
     if kind == "boolean":
