@@ -18,11 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from generator.documents import formatting
+from generator.documents import formatting, limits
 from generator.documents.marks import BULLET_MARK, EMPTY_MARK
 
 # Private-use characters (markers that only the toolkit writes) and the characters XML
@@ -32,7 +32,32 @@ _PRIVATE = re.compile("[\ue000-\uf8ff\ud800-\udfff\ufffe\uffff]")
 
 
 class RenderError(Exception):
-    """A template could not be rendered; the message is French and names the template."""
+    """A template could not be rendered; the message is French and names the template.
+
+    `limit` is true when the template exceeds a bound (time, size): `cdv templates check`
+    reports those from a trial render."""
+
+    def __init__(self, message: str, limit: bool = False):
+        super().__init__(message)
+        self.limit = limit
+
+
+class _BoundedTemplate(Template):
+    """A compiled part whose output is counted as it is produced: rendering stops at the bound
+    instead of filling the memory."""
+
+    def render(self, *args, **kwargs) -> str:
+        chunks, total = [], 0
+        for chunk in self.generate(*args, **kwargs):
+            total += len(chunk)
+            if total > limits.MAX_OUTPUT_CHARS:
+                raise limits.TemplateLimitError(
+                    f"le texte produit dépasserait {limits.MAX_OUTPUT_CHARS // 1_000_000} millions "
+                    "de caractères : une boucle répète trop de fois son contenu (boucles "
+                    "imbriquées ?) ; vérifiez les balises {% for %}"
+                )
+            chunks.append(chunk)
+        return "".join(chunks)
 
 
 def clean(value: str) -> str:
@@ -118,10 +143,28 @@ class _Environment(ImmutableSandboxedEnvironment):
     """
 
     _CACHE_SIZE = 64
+    template_class = _BoundedTemplate
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._compiled: dict[str, object] = {}
+
+    def call_binop(self, context, operator, left, right):
+        limits.check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:  # `'{:>9999999999}'.format(x)`: refused before it runs
+            limits.check_format_string(value.__self__)
+        return wrapped
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - jinja2's signature
+        limits.check_arguments(args, kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        limits.check_result(result)
+        return result
 
     def from_string(self, source, globals=None, template_class=None):
         if globals is not None or template_class is not None or not isinstance(source, str):
@@ -155,7 +198,23 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     env.filters["valeur"] = _safe(valeur)
     env.filters["texte"] = texte
     env.filters["puces"] = puces
+    for name, function in list(env.filters.items()):
+        env.filters[name] = _bounded(function)
     return env
+
+
+def _bounded(function):
+    """A filter that refuses enormous arguments (`indent(10**10)`) and results."""
+    from functools import wraps
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        limits.check_arguments(args[1:] if args else args, kwargs)
+        result = function(*args, **kwargs)
+        limits.check_result(result)
+        return result
+
+    return wrapper
 
 
 def render_template(template: Path, context: dict, warnings: list[str] | None = None) -> object:
@@ -166,8 +225,33 @@ def render_template(template: Path, context: dict, warnings: list[str] | None = 
     from generator.documents.docx_post import post_process
 
     try:
+        limits.check_package(template, template.name)
         tpl = _Template(str(template))
-        tpl.render(context, jinja_env=shared_environment(), autoescape=True)
+        with limits.time_limit():
+            tpl.render(context, jinja_env=shared_environment(), autoescape=True)
+    except limits.RenderTimeout:
+        raise RenderError(
+            f"modèle {template.name} : le rendu a dépassé {limits.MAX_RENDER_SECONDS:.0f} s et a "
+            "été arrêté : une boucle tourne trop longtemps (boucles imbriquées ?) ; vérifiez "
+            "les balises {% for %} du modèle (« cdv templates check » le signale aussi)",
+            limit=True,
+        ) from None
+    except limits.TemplateLimitError as exc:
+        message = str(exc)
+        prefix = "" if message.startswith("modèle ") else f"modèle {template.name} : "
+        raise RenderError(prefix + message, limit=True) from None
+    except OverflowError as exc:  # the sandbox's bound on range()
+        raise RenderError(
+            f"modèle {template.name} : boucle trop longue (range de plus de 100 000 éléments) ; "
+            "vérifiez les balises {% for %} du modèle",
+            limit=True,
+        ) from exc
+    except MemoryError:
+        raise RenderError(
+            f"modèle {template.name} : mémoire épuisée pendant le rendu : une balise construit "
+            "une valeur immense ; vérifiez les balises du modèle",
+            limit=True,
+        ) from None
     except TemplateSyntaxError as exc:
         around = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
         raise RenderError(

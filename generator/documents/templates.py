@@ -190,6 +190,9 @@ def declared_parts(template: Path) -> tuple[dict[str, tuple[int, int]], list[str
     """
     from lxml import etree
 
+    from generator.documents.limits import check_package
+
+    check_package(template, template.name)
     with zipfile.ZipFile(template) as package:
         body = etree.fromstring(package.read("word/document.xml")).find(f"{_W}body")
     found: dict[str, tuple[int, int]] = {}
@@ -232,6 +235,8 @@ def apply_parts(
     """
     from lxml import etree
 
+    from generator.documents.limits import check_package
+
     declared, problems = declared_parts(template)
     used = sorted(name for name in parts if name in declared)
     if not used:
@@ -245,6 +250,7 @@ def apply_parts(
     children = list(body)
     for name in sorted(used, key=lambda n: declared[n][0], reverse=True):
         start, end = declared[name]
+        check_package(parts[name], parts[name].name)
         with zipfile.ZipFile(parts[name]) as package:
             part_body = etree.fromstring(package.read("word/document.xml")).find(f"{_W}body")
         content = [c for c in part_body if c.tag != f"{_W}sectPr"]
@@ -270,7 +276,13 @@ def apply_parts(
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in entries.items():
-            target.writestr(name, data)
+            # a fixed date: the same template and parts give the same bytes, so the cached
+            # copy (named by their hash) is reused by every build instead of piling up
+            target.writestr(
+                zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue(), used, []
 
 
@@ -281,10 +293,14 @@ def prepare_template(template_set: TemplateSet, doc: TemplateDocument) -> tuple[
     origin = template_set.origin(doc)
     if not template_set.parts:
         return doc.template, origin
-    data, used, problems = apply_parts(doc.template, template_set.parts)
-    if problems:
-        from generator.documents.render import RenderError
+    from generator.documents.limits import TemplateLimitError
+    from generator.documents.render import RenderError
 
+    try:
+        data, used, problems = apply_parts(doc.template, template_set.parts)
+    except TemplateLimitError as exc:
+        raise RenderError(str(exc), limit=True) from None
+    if problems:
         raise RenderError(f"modèle {doc.template.name} : " + " ; ".join(problems))
     if data is None:
         return doc.template, origin

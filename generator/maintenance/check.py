@@ -106,6 +106,13 @@ class DocumentCheck(WordChecks, JinjaChecks):
         self.flagged: set[int] = set()  # Word tags already reported (no second message)
 
     def run(self) -> DocumentCheck:
+        from generator.documents.limits import TemplateLimitError, check_package
+
+        try:
+            check_package(self.path, self.path.name)
+        except TemplateLimitError as exc:
+            self.add(ERREUR, str(exc), None)
+            return self
         try:
             parts, styles = _parts(self.path)
         except Exception as exc:  # noqa: BLE001 - a file Word would not open either
@@ -115,7 +122,23 @@ class DocumentCheck(WordChecks, JinjaChecks):
             return self
         for part in parts:
             self.check_part(part, styles)
+        if not any(p.severity == ERREUR for p in self.problems):
+            self.check_bounds()
         return self
+
+    def check_bounds(self) -> None:
+        """A trial render with the sample description: a tag that runs too long or builds an
+        enormous value is reported here rather than at the pilot's first build."""
+        from generator.documents.render import RenderError, render_template
+        from generator.maintenance.variables_sample import context_for
+
+        try:
+            render_template(self.path, context_for(self.for_each))
+        except RenderError as exc:
+            if exc.limit:
+                self.add(ERREUR, str(exc), None)
+        except Exception:  # noqa: BLE001 - other faults are the static checks' business
+            pass
 
     # -- one part
     def check_part(self, part: PartSource, styles) -> None:
