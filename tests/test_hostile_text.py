@@ -157,7 +157,7 @@ def test_a_named_pipe_is_refused_without_waiting(tmp_path):
 
 def test_a_file_that_grows_past_the_limit_is_read_boundedly(tmp_path, monkeypatch):
     """The size is checked on what is read, not only on what stat said."""
-    from generator.description import yaml_reader
+    from generator.description import file_text as yaml_reader
 
     path = tmp_path / "contrat.yaml"
     path.write_text("format: 1\n" + "# x\n" * 100, encoding="utf-8")
