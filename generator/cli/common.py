@@ -167,7 +167,34 @@ def territories_and_templates(paths: list[Path], templates_folder: Path | None):
         templates = load_template_set(templates_folder)
     except (UsageError, TemplateError) as exc:
         raise click.UsageError(str(exc)) from exc
+    except OSError as exc:  # an unreadable folder (PermissionError), a vanished disk
+        raise Refused(os_message(exc)) from exc
     return list(dict.fromkeys(t.root for t in targets)), templates
+
+
+class Refused(click.ClickException):
+    """A command that cannot run (a folder it may not read): « erreur : … », exit code 1."""
+
+    exit_code = EXIT_PROBLEMS
+
+    def show(self, file=None) -> None:
+        echo(f"erreur : {self.message}", err=True)
+
+
+def os_message(exc: OSError) -> str:
+    """What the system refused, where, why, and what to do — in French."""
+    import errno
+
+    from generator.description.file_text import os_reason
+
+    where = f"{display(exc.filename)} : " if exc.filename else ""
+    advice = {
+        errno.EACCES: " ; vérifiez les droits du dossier (ou demandez-les à son propriétaire)",
+        errno.EPERM: " ; vérifiez les droits du dossier (ou demandez-les à son propriétaire)",
+        errno.ENOSPC: " ; libérez de la place ou choisissez un autre dossier (--sortie)",
+        errno.EROFS: " ; choisissez un dossier où l'on peut écrire (--sortie)",
+    }.get(exc.errno, "")
+    return f"{where}{os_reason(exc)}{advice}"
 
 
 def territories_argument(func):
@@ -185,10 +212,24 @@ def output_option(func):
         "output",
         aliases=("--output",),
         metavar="DOSSIER",
-        type=click.Path(path_type=Path, file_okay=False),
+        type=click.Path(path_type=Path),
         default=Path("build"),
+        callback=_output_folder,
         help="Dossier où écrire les documents (par défaut : build/).",
     )(func)
+
+
+def _output_folder(ctx, param, value: Path) -> Path:
+    """`--sortie` is a folder: an existing file is refused in French (click would say
+    « Directory … is a file »), before anything is read or written."""
+    if value is not None and value.exists() and not value.is_dir():
+        raise click.BadParameter(
+            f"« {value} » est un fichier, pas un dossier : donnez un dossier (il est créé s'il "
+            "n'existe pas), par exemple --sortie build",
+            ctx,
+            param,
+        )
+    return value
 
 
 def jobs_option(func, what: str = "Nombre de territoires produits en parallèle."):

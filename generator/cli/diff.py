@@ -17,6 +17,7 @@ import click
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display_path
 from generator.cli.common import echo, option
+from generator.description.file_text import os_reason
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
 DESCRIPTION_SUFFIXES = (".yaml", ".yml")
@@ -306,7 +307,7 @@ def diff(
             try:
                 atomic_write(html_path, html_report(outcome).encode("utf-8"))
             except OSError as exc:
-                _fail(f"impossible d'écrire le rapport {html_path} : {exc.strerror}")
+                _fail(f"impossible d'écrire le rapport {html_path} : {os_reason(exc)}")
             echo(f"\nRapport HTML : {_display(html_path)}")
         if redline_path is not None:
             from generator.compare.redline import RedlineError, make_redline
@@ -318,7 +319,7 @@ def diff(
             except RedlineError as exc:
                 _fail(str(exc))
             except OSError as exc:
-                _fail(f"impossible d'écrire {redline_path} : {exc.strerror}")
+                _fail(f"impossible d'écrire {redline_path} : {os_reason(exc)}")
             echo(
                 f"\nModifications suivies : {_display(redline_path)} "
                 f"({_plural(redline.insertions, 'insertion')}, "

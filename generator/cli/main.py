@@ -11,6 +11,7 @@ import click
 
 from generator import __version__
 from generator.cli.common import (
+    EXIT_PROBLEMS,
     EXIT_USAGE,
     echo,
 )
@@ -76,7 +77,8 @@ def main() -> None:
             message = f"l'option {exc.option_name} attend une valeur"
         _usage_exit(message, exc.ctx)
     except click.exceptions.BadParameter as exc:
-        _usage_exit(f"valeur refusée pour {_param_name(exc.param)} : {exc.message}", exc.ctx)
+        message = _translate_path(exc.message)
+        _usage_exit(f"valeur refusée pour {_param_name(exc.param)} : {message}", exc.ctx)
     except click.exceptions.NoArgsIsHelpError as exc:
         echo(exc.ctx.get_help() if exc.ctx else "", err=True)
         sys.exit(EXIT_USAGE)
@@ -87,6 +89,17 @@ def main() -> None:
         sys.exit(130)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        echo("Interrompu.", err=True)
+        sys.exit(130)
+    except OSError as exc:  # the system refused something no step expected (rights, disk)
+        from generator.cli.common import os_message
+
+        echo(f"erreur : {os_message(exc)}", err=True)
+        sys.exit(EXIT_PROBLEMS)
 
 
 def _shown(names, ctx) -> list[str]:
@@ -124,6 +137,26 @@ def _translate_usage(exc: click.exceptions.UsageError) -> str:
     found = re.match(r"Got unexpected extra arguments? \((.*)\)", message)
     if found:
         return f"argument en trop : {found.group(1)}"
+    return message
+
+
+_PATH_MESSAGES = (
+    (r"Directory (.*) is a file\.?", "{} est un fichier, pas un dossier : donnez un dossier"),
+    (r"File (.*) is a directory\.?", "{} est un dossier, pas un fichier : donnez un fichier"),
+    (r"(?:File|Directory|Path) (.*) does not exist\.?", "{} est introuvable"),
+    (r"(?:File|Directory|Path) (.*) is not readable\.?", "{} ne peut pas être lu (droits)"),
+    (r"(?:File|Directory|Path) (.*) is not writable\.?", "{} ne peut pas être écrit (droits)"),
+)
+
+
+def _translate_path(message: str) -> str:
+    """click's own refusals of a path, in French (« Directory 'x' is a file. »)."""
+    import re
+
+    for english, french in _PATH_MESSAGES:
+        found = re.fullmatch(english, message.strip())
+        if found:
+            return french.format("« " + found.group(1).strip("'\"") + " »")
     return message
 
 

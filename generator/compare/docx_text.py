@@ -20,6 +20,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from generator.description.file_text import os_reason
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
@@ -63,7 +65,7 @@ def read_package(path: Path) -> dict[str, bytes]:
     except FileNotFoundError:
         raise DocxError(f"fichier introuvable : {name}") from None
     except OSError as exc:
-        raise DocxError(f"fichier illisible : {name} ({exc.strerror})") from None
+        raise DocxError(f"fichier illisible : {name} ({os_reason(exc)})") from None
     return parts_of(data, name)
 
 

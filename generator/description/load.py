@@ -6,6 +6,7 @@ by `yaml_reader`, then merged into one `Description`; a section defined twice is
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,16 +121,40 @@ def load_territory(root: Path, files: list[Path] | None = None) -> Description:
     if files is None:
         desc.problems.extend(_misnamed_files(root))
     for path in sections:
+        if _undecodable_name(desc, path):
+            continue
         desc.files.append(str(path))
         _merge_section_file(desc, path)
     for key, paths in items.items():
         for path in paths:
+            if _undecodable_name(desc, path):
+                continue
             desc.files.append(str(path))
             _merge_item_file(desc, key, path)
     from generator.description.written_forms import normalise_qpv_codes
 
     normalise_qpv_codes(desc)
     return desc
+
+
+def _undecodable_name(desc: Description, path: Path) -> bool:
+    """A file name that is not text (bytes b'\\xff' on Linux, from an old archive or another
+    machine): an error naming it, and the file is not read."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path.name).decode("utf-8", errors="replace")
+        desc.problems.append(
+            Problem(
+                ERREUR,
+                f"nom de fichier illisible « {shown} » : il contient des octets qui ne sont pas "
+                "du texte (UTF-8) ; renommez le fichier avec des lettres, chiffres et tirets",
+                str(path),
+            )
+        )
+        desc.unreadable.append(str(path))
+        return True
+    return False
 
 
 def _misnamed_files(root: Path) -> list[Problem]:

@@ -13,6 +13,8 @@ import re
 import stat
 from pathlib import Path, PurePosixPath
 
+from generator.description.file_text import os_reason
+
 # An external annex larger than this is refused without being read (a scanned convention of a
 # hundred pages is a few tens of megabytes).
 MAX_ANNEX_BYTES = 200 * 1024 * 1024
@@ -80,7 +82,7 @@ def annex_file(root: Path, name: str) -> tuple[Path | None, str | None]:
     except OSError as exc:
         if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG):
             return None, None  # no such file (a name too long cannot exist either)
-        return None, f"fichier inaccessible ({exc.strerror or exc})"
+        return None, f"fichier inaccessible ({os_reason(exc)})"
     try:
         resolved = candidate.resolve(strict=True)
         inside = root.resolve(strict=True)

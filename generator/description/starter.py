@@ -15,6 +15,8 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from generator.description.characters import forbidden_character
+from generator.description.file_text import os_reason
 from generator.description.reference import ReferenceQPV, qpv_reference
 
 SCHEMA_REL = "schemas/contrat-de-ville.schema.json"
@@ -247,23 +249,58 @@ def write_starter(
         )
     if not epci.strip():
         raise StarterError("le nom de l'EPCI est vide (--epci \"Communauté d'agglomération …\")")
+    _refuse_forbidden(epci.strip())
     parent = folder.resolve().parent
+    _refuse_inside_territory(folder, parent)
     depth = _depth_to_project(parent)
     files = starter_files(
         epci.strip(), [c.strip().upper() for c in codes], depth, today or dt.date.today()
     )
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=parent))
+    staging = None
     try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=parent))
         for name, text in files.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         os.rename(staging, folder)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise StarterError(f"impossible d'écrire {folder} : {exc.strerror}") from exc
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise StarterError(
+            f"impossible d'écrire {folder} : {os_reason(exc)} ; choisissez un dossier où vous "
+            "avez le droit d'écrire (par exemple dans contracts/ de votre copie du dépôt)"
+        ) from exc
     return [folder / name for name in files]
+
+
+def _refuse_forbidden(epci: str) -> None:
+    """A name cdv itself would refuse at validation is refused here (a control character)."""
+    found = forbidden_character(epci)
+    if found is None and any(c in epci for c in "\t\n\r"):
+        found = (0, "tabulation ou saut de ligne : le nom tient sur une ligne")
+    if found is not None:
+        raise StarterError(
+            f"nom de l'EPCI refusé : {found[1]} ; rien n'a été écrit "
+            '(--epci "Communauté d\'agglomération …")'
+        )
+
+
+def _refuse_inside_territory(folder: Path, parent: Path) -> None:
+    """A new territory is never written inside another one (`contracts/x/quartiers`): its
+    files would become part of that territory and break it."""
+    from generator.description.load import MAIN_FILE, is_territory
+
+    enclosing = next((p for p in (parent, *parent.parents) if (p / MAIN_FILE).is_file()), None)
+    if enclosing is None and parent.is_dir() and is_territory(parent):
+        enclosing = parent
+    if enclosing is not None:
+        raise StarterError(
+            f"le dossier {folder} serait à l'intérieur du territoire {enclosing} : rien n'a été "
+            "écrit ; créez le nouveau territoire à côté des autres (par exemple "
+            f"contracts/{folder.name})"
+        )
 
 
 def _depth_to_project(parent: Path) -> int | None:

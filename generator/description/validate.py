@@ -58,6 +58,8 @@ def discover(paths: list[Path]) -> list[Target]:
     for path in paths:
         if not path.exists():
             raise UsageError(f"chemin introuvable : {path}")
+        if path.name in ("", ".", ".."):  # `cdv build .` inside a territory: its real name
+            path = path.resolve()
         if path.is_dir():
             territory = _enclosing_territory(path)
             if territory is not None:
@@ -160,5 +162,18 @@ def validate_many(
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(targets) // (jobs * 4))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+    try:
         return list(pool.map(_validate_light, [(t, strict) for t in targets], chunksize=chunk))
+    except KeyboardInterrupt:  # Ctrl-C: the command says « Interrompu. », no worker traceback
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the parent's to handle."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

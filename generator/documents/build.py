@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.description.file_text import os_reason
 from generator.description.load import ITEM_FOLDERS, Description, description_files
 from generator.description.paths import name_problem, output_slug
 from generator.description.problems import Problem
@@ -96,7 +97,7 @@ def inputs_hash(root: Path, templates: TemplateSet, draft: bool) -> str:
     digest = hashlib.sha256()
     digest.update(f"cdv {__version__}\0{templates.fingerprint}\0{draft}\0".encode())
     for path in input_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(os.fsencode(path.relative_to(root).as_posix()) + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -341,6 +342,19 @@ def build_territory(
         result.message = str(exc)
         result.seconds = time.perf_counter() - start
         return result
+    except (ValueError, TypeError, AttributeError, LookupError):
+        if not warnings:
+            raise  # a valid description never gets here: a defect of the tool, not the pilot's
+        # a draft lays out a description that failed validation: a value of the wrong shape
+        # (a date « 15/03/2024 », a list where an identifier is expected) can stop the layout
+        result.status = FAILED
+        result.message = (
+            "le brouillon n'a pas pu être mis en page : une valeur erronée l'en empêche ; "
+            "corrigez d'abord les erreurs ci-dessus, en commençant par : "
+            f"{validation.errors[0].format(base=root)}"
+        )
+        result.seconds = time.perf_counter() - start
+        return result
     manifest = {
         "format": MANIFEST_FORMAT,
         "outil": __version__,
@@ -365,7 +379,7 @@ def build_territory(
         where = exc.filename or folder
         result.status = FAILED
         result.message = (
-            f"impossible d'écrire {where} : {exc.strerror or exc} (document ouvert dans Word, "
+            f"impossible d'écrire {where} : {os_reason(exc)} (document ouvert dans Word, "
             "disque plein ou dossier protégé ?) ; fermez le document ou choisissez un autre "
             "dossier avec --sortie, puis relancez"
         )
@@ -447,9 +461,23 @@ def build_many(
         args = [
             (root, output, templates.folder, force, draft, keep_descriptions) for root in pending
         ]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+        try:
             for root, result in zip(pending, pool.map(_build_one, args, chunksize=1), strict=True):
                 results[root] = result
                 if on_result:
                     on_result(result)
+        except KeyboardInterrupt:
+            # Ctrl-C: no new territory is started; those under way finish their (atomic)
+            # writes, then the command says « Interrompu. » — no worker prints a traceback
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     return [results[root] for root in roots]
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops the pool cleanly)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -8,6 +8,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.description.file_text import os_reason
+
 
 class PackageError(Exception):
     """A document that cannot go into the package (French message)."""
@@ -130,6 +132,6 @@ def read_external(root: Path, name: str, label: str) -> bytes:
     try:
         data = read_bounded(path)
     except OSError as exc:
-        raise PackageError(f"{label} : fichier illisible ({exc.strerror or exc})") from exc
+        raise PackageError(f"{label} : fichier illisible ({os_reason(exc)})") from exc
     open_pdf(data, label)
     return data

@@ -35,6 +35,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.description.file_text import os_reason
+
 # Environment variable naming the LibreOffice program, when it is not found on its own.
 SOFFICE_ENV = "CDV_SOFFICE"
 # Seconds allowed for a batch: a fixed part (start-up, profile creation) and a part per document.
@@ -239,7 +241,7 @@ def convert_to_pdf(
             try:
                 shutil.copyfile(document, inputs / name)
             except OSError as exc:
-                result.failures[document] = f"fichier illisible ({exc.strerror or exc})"
+                result.failures[document] = f"fichier illisible ({os_reason(exc)})"
                 continue
             names[name] = document
         deadline = start + timeout
@@ -272,7 +274,7 @@ def convert_to_pdf(
                 ) from exc
             except OSError as exc:
                 raise ConversionError(
-                    f"impossible de lancer LibreOffice ({soffice}) : {exc.strerror or exc}. "
+                    f"impossible de lancer LibreOffice ({soffice}) : {os_reason(exc)}. "
                     + INSTALL_HINT
                 ) from exc
             result.processes += 1
@@ -427,9 +429,9 @@ def make_packages(
         except OSError as exc:
             result.status = FAILED
             result.message = (
-                f"impossible d'écrire dans {plan.folder} : {exc.strerror or exc} (PDF ouvert "
+                f"impossible d'écrire dans {plan.folder} : {os_reason(exc)} (PDF ouvert "
                 "dans un lecteur, disque plein ou dossier protégé ?) ; fermez-le ou choisissez "
-                "un autre dossier avec --output, puis relancez"
+                "un autre dossier avec --sortie, puis relancez"
             )
             continue
         for name, data in files.items():
