@@ -476,7 +476,7 @@ def test_reference_to_an_unknown_signatory(run, tmp_path):
         run("validate", root),
         sheet,
         line_of(sheet, "signataire: etta"),
-        "le signataire « etta » inconnu(e) : déclarez-le dans signataires ; "
+        "le signataire « etta » inconnu : déclarez-le dans signataires ; "
         "vouliez-vous dire « etat » ?",
         column=13,
     )

@@ -256,7 +256,7 @@ def test_one_item_file_shows_only_its_problems(run, tmp_path):
     lines = result.output.splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"{sheet}:{line_of(sheet, 'orientation: emplois')}:")
-    assert "l'orientation « emplois » inconnu(e)" in lines[0]
+    assert "l'orientation « emplois » inconnue : déclarez-la" in lines[0]
     assert lines[1] == f"✘ {sheet} : 1 erreur"
 
 

@@ -357,7 +357,7 @@ REFERENCES = [
         lambda d: d["financements"]["lignes"][0].update(financeur="etta"),
         "financements.yaml",
         "financeur: etta",
-        "le signataire « etta » inconnu(e) : déclarez-le dans signataires ; "
+        "le signataire « etta » inconnu : déclarez-le dans signataires ; "
         "vouliez-vous dire « etat » ?",
         id="signataire-financeur",
     ),
@@ -365,14 +365,14 @@ REFERENCES = [
         lambda d: d["engagements"][1].update(signataire="agglo"),
         "engagements/agglo.yaml",
         "signataire: agglo",
-        "le signataire « agglo » inconnu(e) : déclarez-le dans signataires",
+        "le signataire « agglo » inconnu : déclarez-le dans signataires",
         id="signataire-fiche",
     ),
     pytest.param(
         lambda d: d["tfpb"][0].update(bailleur="oise-habita"),
         "tfpb/oise-habita.yaml",
         "bailleur: oise-habita",
-        "le signataire « oise-habita » inconnu(e) : déclarez-le dans signataires ; "
+        "le signataire « oise-habita » inconnu : déclarez-le dans signataires ; "
         "vouliez-vous dire « oise-habitat » ?",
         id="signataire-bailleur",
     ),
@@ -380,7 +380,7 @@ REFERENCES = [
         lambda d: d["financements"]["lignes"][0].update(orientation="emplois"),
         "financements.yaml",
         "orientation: emplois",
-        "l'orientation « emplois » inconnu(e) : déclarez-le dans orientations ; "
+        "l'orientation « emplois » inconnue : déclarez-la dans orientations ; "
         "vouliez-vous dire « emploi » ?",
         id="orientation-financement",
     ),
@@ -388,21 +388,21 @@ REFERENCES = [
         lambda d: d["quartiers"][0].update(actions=[{"libelle": "x", "orientation": "sante"}]),
         "quartiers/QN06001M.yaml",
         "orientation: sante",
-        "l'orientation « sante » inconnu(e) : déclarez-le dans orientations",
+        "l'orientation « sante » inconnue : déclarez-la dans orientations",
         id="orientation-quartier",
     ),
     pytest.param(
         lambda d: d["engagements"][0]["objectifs"][0].update(orientation="educaton"),
         "engagements/etat.yaml",
         "orientation: educaton",
-        "l'orientation « educaton » inconnu(e) : déclarez-le dans orientations",
+        "l'orientation « educaton » inconnue : déclarez-la dans orientations",
         id="orientation-engagement",
     ),
     pytest.param(
         lambda d: d["financements"]["lignes"][0].update(qpv="QN06002M"),
         "financements.yaml",
         "qpv: QN06002M",
-        "le QPV « QN06002M » inconnu(e) : déclarez-le dans territoire.qpv ; "
+        "le QPV « QN06002M » inconnu : déclarez-le dans territoire.qpv ; "
         "vouliez-vous dire « QN06001M » ?",
         id="qpv-financement",
     ),
@@ -410,7 +410,7 @@ REFERENCES = [
         lambda d: d["participation"]["conseils_citoyens"][0]["qpv"].append("QN06002M"),
         "participation.yaml",
         "- QN06002M",
-        "le QPV « QN06002M » inconnu(e) : déclarez-le dans territoire.qpv ; "
+        "le QPV « QN06002M » inconnu : déclarez-le dans territoire.qpv ; "
         "vouliez-vous dire « QN06001M » ?",
         id="qpv-conseil-citoyen",
     ),
@@ -418,7 +418,7 @@ REFERENCES = [
         lambda d: d.update(diagnostic={"indicateurs": [{"libelle": "x", "qpv": {"QN06002M": 1}}]}),
         "diagnostic.yaml",
         "QN06002M: 1",
-        "le QPV « QN06002M » inconnu(e) : déclarez-le dans territoire.qpv ; "
+        "le QPV « QN06002M » inconnu : déclarez-le dans territoire.qpv ; "
         "vouliez-vous dire « QN06001M » ?",
         id="qpv-diagnostic",
     ),
@@ -426,7 +426,7 @@ REFERENCES = [
         lambda d: d["quartiers"].append({"qpv": "QN06002M"}),
         "quartiers/QN06002M.yaml",
         "qpv: QN06002M",
-        "le QPV « QN06002M » inconnu(e) : déclarez-le dans territoire.qpv ; "
+        "le QPV « QN06002M » inconnu : déclarez-le dans territoire.qpv ; "
         "vouliez-vous dire « QN06001M » ?",
         id="qpv-projet-de-quartier",
     ),
@@ -434,7 +434,7 @@ REFERENCES = [
         lambda d: d["orientations"][0].update(priorites_transversales=["jeunesse"]),
         "orientations.yaml",
         "- jeunesse",
-        "la priorité transversale « jeunesse » inconnu(e) : déclarez-le dans "
+        "la priorité transversale « jeunesse » inconnue : déclarez-la dans "
         "priorites_transversales",
         id="priorite",
     ),
@@ -446,7 +446,7 @@ def test_reference_that_does_not_resolve(tmp_path, change, file, needle, message
     data = minimal()
     change(data)
     root, problems = check(tmp_path, data)
-    problem = the(problems, "inconnu(e)")
+    problem = the(problems, " : déclarez-l")
     at(problem, root / file, line_of(root / file, needle))
     assert problem.message == message
 

@@ -28,11 +28,13 @@ def rule_references(desc: Description) -> list[Problem]:
 
     def check(path: Path_, value, known, what: str, where_to: str) -> None:
         if isinstance(value, str) and value and value not in known:
+            unknown, pronoun = _AGREEMENT[what]
             out.append(
                 desc.problem(
                     ERREUR,
                     path,
-                    f"{what} « {value} » inconnu(e) : déclarez-le dans {where_to}{_hint(value, known)}",
+                    f"{what} « {value} » {unknown} : déclarez-{pronoun} dans {where_to}"
+                    f"{_hint(value, known)}",
                 )
             )
 
@@ -87,6 +89,15 @@ def rule_references(desc: Description) -> list[Problem]:
                     )
                 )
     return out
+
+
+# The adjective and the pronoun agree with the noun: « orientation inconnue : déclarez-la ».
+_AGREEMENT = {
+    "le QPV": ("inconnu", "le"),
+    "l'orientation": ("inconnue", "la"),
+    "la priorité transversale": ("inconnue", "la"),
+    "le signataire": ("inconnu", "le"),
+}
 
 
 def _is_signatory_ref(path: Path_) -> bool:
