@@ -95,8 +95,15 @@ def test_a_document_edited_by_hand_is_never_overwritten(tmp_path, cli):
     assert "version 0.2" in mention(folder / ANNEX)  # the others are reproduced
     assert not (folder / "annexe-3-financiere.nouveau.docx").exists()
 
-    result = cli("build", root, "-o", out)  # nothing changed since
-    assert "Rien à reproduire" in result.text
+    result = cli("build", root, "-o", out)  # nothing changed since: the new version waits
+    assert result.exit_code == 0, result.text
+    assert "Rien à reproduire" not in result.text
+    assert "t/contrat-de-ville.docx : protégé" in result.text
+    assert result.text.splitlines()[-1] == (
+        "Description inchangée depuis la dernière production, mais un document modifié à la "
+        "main attend votre décision : sa nouvelle version est dans contrat-de-ville.nouveau.docx "
+        "(--remplacer pour la prendre, avec sauvegarde)."
+    )
     assert (folder / CONTRACT).read_bytes() == edited
 
     write_territory(root, with_version("0.3"))  # still protected, the new version beside
@@ -409,10 +416,11 @@ def test_draft_builds_with_a_visible_warning_at_the_top(tmp_path, cli):
     assert "t (brouillon)" in result.text
     folder = out / "t"
     for name in (CONTRACT, ANNEX, CONVENTION):
-        first = read_docx(folder / name).paragraphs[0].text
+        draft = folder / name.replace(".docx", ".brouillon.docx")
+        first = read_docx(draft).paragraphs[0].text
         assert first.startswith("DOCUMENT DE TRAVAIL"), name
         assert "orientation-inconnue" in first and "--brouillon" in first
-        assert read_custom_properties(folder / name)["cdv_statut"].endswith("(brouillon)")
+        assert read_custom_properties(draft)["cdv_statut"].endswith("(brouillon)")
     manifest = json.loads((folder / "manifeste.json").read_text(encoding="utf-8"))
     assert manifest["brouillon"] is True
 
@@ -422,6 +430,36 @@ def test_draft_builds_with_a_visible_warning_at_the_top(tmp_path, cli):
     for name in (CONTRACT, ANNEX, CONVENTION):
         assert "DOCUMENT DE TRAVAIL" not in read_docx(folder / name).text
         assert "brouillon" not in read_custom_properties(folder / name)["cdv_statut"]
+    assert not list(folder.glob("*.brouillon.docx"))  # the drafts of the errors are gone
+    assert "contrat-de-ville.brouillon.docx : supprimé — brouillon remplacé" in result.text
+
+
+def test_a_draft_is_written_beside_the_document_and_never_overwrites_it(tmp_path, cli):
+    root = write_territory(tmp_path / "contracts" / "t")
+    out = tmp_path / "out"
+    assert cli("build", root, "--sortie", out).exit_code == 0
+    folder = out / "t"
+    real = {name: (folder / name).read_bytes() for name in (CONTRACT, ANNEX, CONVENTION)}
+
+    write_territory(root, _invalid())
+    result = cli("build", root, "--sortie", out, "--brouillon")
+    assert result.exit_code == 0, result.text
+    assert "Traceback" not in result.text
+    assert {name: (folder / name).read_bytes() for name in real} == real  # untouched
+    assert (folder / "contrat-de-ville.brouillon.docx").is_file()
+    assert (folder / "annexe-3-financiere.brouillon.docx").is_file()
+    # the errors are listed, with their place, and the summary says where the draft is
+    assert f"{root / 'contrat.yaml'}:" in result.text
+    assert "l'orientation « orientation-inconnue » inconnue : déclarez-la" in result.text
+    assert (
+        "  ! t : brouillon, avec 1 erreur listée ci-dessus et en tête de chaque document : "
+        "annexe-2-convention-tfpb-oise-habitat.brouillon.docx, annexe-3-financiere.brouillon.docx, "
+        "contrat-de-ville.brouillon.docx ; les documents définitifs ne sont pas touchés"
+    ) in result.text
+
+    again = cli("build", root, "--sortie", out, "--brouillon")  # up to date: errors shown again
+    assert "t : à jour" in again.text and "orientation-inconnue" in again.text
+    assert {name: (folder / name).read_bytes() for name in real} == real
 
 
 def test_a_valid_territory_built_with_draft_has_no_warning(tmp_path, cli):

@@ -267,8 +267,82 @@ def test_a_description_with_errors_is_not_packaged(setup):
     assert pdfs(output) == []
     drafted = run(contracts, "--draft")
     assert drafted.exit_code == 0, drafted.text
-    reader = read(output / "t" / PACKAGE)
+    assert pdfs(output) == [
+        "annexe-2-convention-tfpb-oise-habitat.brouillon.pdf",
+        "contrat-de-ville-signature.brouillon.pdf",
+    ]
+    reader = read(output / "t" / "contrat-de-ville-signature.brouillon.pdf")
     assert all("PROJET" in page.extract_text() for page in reader.pages)
+
+
+def test_a_draft_package_never_replaces_the_real_one(setup):
+    contracts, output, run = setup
+    root = territory(contracts, "t")
+    assert run(contracts).exit_code == 0
+    real = {name: (output / "t" / name).read_bytes() for name in (PACKAGE, CONVENTION)}
+    text = (root / "contrat.yaml").read_text(encoding="utf-8")
+    (root / "contrat.yaml").write_text(text.replace("statut: projet", "statut: brouillon"))
+    drafted = run(contracts, "--brouillon")
+    assert drafted.exit_code == 0, drafted.text
+    assert {name: (output / "t" / name).read_bytes() for name in real} == real
+    assert (output / "t" / "contrat-de-ville-signature.brouillon.pdf").is_file()
+    assert (output / "t" / "contrat-de-ville.brouillon.docx").is_file()
+
+
+def _edit_by_hand(path: Path) -> bytes:
+    import docx
+
+    document = docx.Document(str(path))
+    document.add_paragraph("Retouche du chef de projet avant la signature.")
+    document.save(str(path))
+    return path.read_bytes()
+
+
+def _set_version(root: Path, version: str) -> None:
+    data = minimal()
+    data["contrat"]["version"] = version
+    write_territory(root, data)
+
+
+def test_a_package_never_mixes_a_hand_edit_with_a_newer_description(setup):
+    contracts, output, run = setup
+    root = territory(contracts, "t")
+    _set_version(root, "0.5")
+    assert run(contracts).exit_code == 0
+    folder = output / "t"
+    hand_edit = _edit_by_hand(folder / "contrat-de-ville.docx")
+    package = (folder / PACKAGE).read_bytes()
+
+    _set_version(root, "0.6")
+    result = run(contracts)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.text
+    assert (
+        "✘ t : contrat-de-ville.docx a été modifié à la main, mais il vient de la version 0.5 de "
+        "la description, qui est maintenant en version 0.6 : le dossier mêlerait les deux "
+        "(« Version 0.5 » dans les pages, « 0.6 » dans les propriétés du PDF). Aucun PDF n'est "
+        "écrit pour ce territoire. Au choix : repartez de la description avec « cdv build "
+        "--remplacer »"
+    ) in result.text
+    assert "remettez la description dans l'état d'où il vient (version : \"0.5\")" in (result.text)
+    assert (folder / "contrat-de-ville.docx").read_bytes() == hand_edit
+    assert (folder / PACKAGE).read_bytes() == package  # the 0.5 package is left as it was
+    again = run(contracts)  # nothing changed: still refused, never « à jour »
+    assert again.exit_code == 1 and "mêlerait les deux" in again.text
+
+    _set_version(root, "0.5")  # keep the hand edit: the description it comes from
+    kept = run(contracts)
+    assert kept.exit_code == 0, kept.text
+    assert "contrat-de-ville.docx a été modifié à la main : c'est cette version" in kept.text
+    assert (folder / "contrat-de-ville.docx").read_bytes() == hand_edit
+
+    _set_version(root, "0.6")  # or start again from the description
+    assert Cli()("build", root, "--sortie", output, "--remplacer").exit_code == 0
+    rebuilt = run(contracts)
+    assert rebuilt.exit_code == 0, rebuilt.text
+    assert "0.6" in read(folder / PACKAGE).metadata.get("/Subject", "") + str(
+        read(folder / PACKAGE).metadata
+    )
 
 
 def test_a_convention_no_longer_produced_is_removed(setup):

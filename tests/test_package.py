@@ -6,6 +6,7 @@ reproducibility, and the external annexes that cannot go in.
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -464,7 +465,16 @@ def test_final_status_has_no_watermark_and_changes_the_digest(built):
     plan = plan_territory(root, folder, templates)
     assert not plan.info.watermark and draft_plan.info.watermark
     assert plan.digest != draft_plan.digest
-    assert plan_territory(root, folder, templates, draft=True).info.watermark
+    for docx_file in sorted(folder.glob("*.docx")):  # as a draft build names its documents
+        shutil.copyfile(docx_file, docx_file.with_suffix(".brouillon.docx"))
+    draft = plan_territory(root, folder, templates, draft=True)
+    assert draft.info.watermark
+    assert draft.contract.docx == folder / "contrat-de-ville.brouillon.docx"
+    assert draft.annexes[1].standalone == "annexe-2-convention-tfpb-oise-habitat.brouillon.pdf"
+    assert set(draft.outputs()) == {
+        "contrat-de-ville-signature.brouillon.pdf",
+        "annexe-2-convention-tfpb-oise-habitat.brouillon.pdf",
+    }
 
 
 @pytest.mark.parametrize(

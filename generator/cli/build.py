@@ -88,8 +88,41 @@ def build(
     _print_build_summary(results, output)
     failed = [r for r in results if r.status not in (BUILT, UP_TO_DATE)]
     if all(r.status == UP_TO_DATE for r in results):
-        echo("Rien à reproduire : tout est à jour.")
+        echo(_nothing_built_line(results, force))
     sys.exit(EXIT_PROBLEMS if failed or any(r.status == NOT_BUILT for r in results) else EXIT_OK)
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _nothing_built_line(results, force: bool) -> str:
+    """The last line when no document was written: never « rien à faire » while a new version
+    of a hand-edited document waits beside it."""
+    from generator.documents.build import PROTECTED
+
+    waiting = [
+        d.name.replace(".docx", ".nouveau.docx")
+        for r in results
+        for d in r.documents
+        if d.status == PROTECTED
+    ]
+    if waiting:
+        if len(waiting) == 1:
+            return (
+                "Description inchangée depuis la dernière production, mais un document modifié à "
+                f"la main attend votre décision : sa nouvelle version est dans {waiting[0]} "
+                "(--remplacer pour la prendre, avec sauvegarde)."
+            )
+        return (
+            "Description inchangée depuis la dernière production, mais "
+            f"{len(waiting)} documents modifiés à la main attendent votre décision : leurs "
+            f"nouvelles versions sont dans {', '.join(waiting)} (--remplacer pour les prendre, "
+            "avec sauvegarde)."
+        )
+    if force:
+        return "Tout a été reproduit : les documents étaient déjà à jour, aucun n'a changé."
+    return "Rien à reproduire : tout est à jour."
 
 
 def _print_build_summary(results, output: Path) -> None:
@@ -103,6 +136,14 @@ def _print_build_summary(results, output: Path) -> None:
             echo(_display(head) + ":" + rest, err=problem.is_error)
         if result.message:
             echo(f"✘ {result.territory} : {result.message}", fg="red", err=True)
+        if result.draft:
+            drafts = ", ".join(d.name for d in result.documents if ".brouillon." in d.name)
+            echo(
+                f"  ! {result.territory} : brouillon, avec "
+                f"{_plural(result.errors, 'erreur listée', 'erreurs listées')} ci-dessus et en "
+                f"tête de chaque document : {drafts} ; les documents définitifs ne sont pas "
+                "touchés"
+            )
         for doc in result.documents:
             if doc.status in (PROTECTED, REPLACED, REMOVED) or doc.note:
                 echo(f"  ! {result.territory}/{doc.name} : {doc.status} — {doc.note}")

@@ -118,7 +118,7 @@ def pdf(
         (
             r.territory,
             r.status,
-            str(r.files.get(PACKAGE_NAME, "")) if r.files else "",
+            str(r.files.get(r.package or PACKAGE_NAME, "")) if r.files else "",
             str(r.annexes) if r.files else "",
             str(len(r.files)) if r.files else "",
         )

@@ -16,7 +16,6 @@ files, template set, toolkit version, draft flag) and the hash of every document
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,21 @@ from generator.description.file_text import os_reason
 from generator.description.load import ITEM_FOLDERS, Description, description_files
 from generator.description.paths import name_problem, output_slug
 from generator.description.problems import Problem
+from generator.documents.hand_edits import (  # noqa: F401 (statuses re-exported)
+    KEPT,
+    PROTECTED,
+    REMOVED,
+    REPLACED,
+    UNCHANGED,
+    WRITTEN,
+    DocumentOutcome,
+    _file_sha,
+    _sha,
+    draft_name,
+    remove_drafts,
+    waiting_note,
+    write_outputs,
+)
 from generator.documents.manifest import (
     MANIFEST_FORMAT,
     ManifestError,
@@ -33,26 +47,12 @@ from generator.documents.manifest import (
     write_manifest,
 )
 from generator.documents.templates import TemplateSet, prepare_template, resolve_for_territory
-from generator.documents.write import atomic_write
+
+# The manifest's two lists of documents: the real ones, and the drafts written beside them.
+DOCUMENTS, DRAFTS = "documents", "brouillons"
 
 # Statuses of a territory
 BUILT, UP_TO_DATE, NOT_BUILT, FAILED = "construit", "à jour", "non construit", "échec"
-# Statuses of a document
-WRITTEN, UNCHANGED, PROTECTED, REPLACED, REMOVED, KEPT = (
-    "écrit",
-    "inchangé",
-    "protégé",
-    "remplacé",
-    "supprimé",
-    "conservé",
-)
-
-
-@dataclass
-class DocumentOutcome:
-    name: str
-    status: str
-    note: str = ""
 
 
 @dataclass
@@ -79,14 +79,6 @@ class BuildResult:
         return sum(1 for p in self.problems if not p.is_error)
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _file_sha(path: Path) -> str:
-    return _sha(path.read_bytes())
-
-
 def input_files(root: Path) -> list[Path]:
     sections, items = description_files(root)
     return sections + [p for folder in ITEM_FOLDERS.values() for p in items.get(folder, [])]
@@ -102,6 +94,45 @@ def inputs_hash(root: Path, templates: TemplateSet, draft: bool) -> str:
     return digest.hexdigest()
 
 
+def documents_section(manifest: dict) -> str:
+    """The manifest's list of the documents of its last build: the real ones, or the drafts."""
+    return DRAFTS if manifest.get("brouillon") else DOCUMENTS
+
+
+def _problems_entry(problems: list[Problem], root: Path) -> list[dict]:
+    """The problems of a build, as the manifest keeps them (files relative to the territory)."""
+    entries = []
+    for p in problems:
+        file = Path(p.file)
+        if file.is_relative_to(root):
+            file = file.relative_to(root)
+        entries.append(
+            {
+                "gravite": p.severity,
+                "message": p.message,
+                "fichier": file.as_posix() if p.file else "",
+                "ligne": p.line,
+                "colonne": p.column,
+                "chemin": list(p.path),
+            }
+        )
+    return entries
+
+
+def _problems_from(entries, root: Path) -> list[Problem]:
+    problems = []
+    for e in entries if isinstance(entries, list) else []:
+        try:
+            file = str(root / e["fichier"]) if e["fichier"] else ""
+            path = tuple(e["chemin"])
+            problems.append(
+                Problem(e["gravite"], e["message"], file, e["ligne"], e["colonne"], path)
+            )
+        except (KeyError, TypeError):
+            continue  # a manifest from an earlier version: its problems are not shown again
+    return problems
+
+
 def up_to_date_result(
     root: Path, output: Path, templates: TemplateSet, draft: bool
 ) -> BuildResult | None:
@@ -109,7 +140,8 @@ def up_to_date_result(
 
     Up to date: the last build used exactly these inputs (description files, template set
     with the territory's own templates, toolkit version, draft flag) and its documents are
-    all there. Only the inputs' bytes are read.
+    all there. Only the inputs' bytes and the manifest are read: the problems of the
+    description and the hand-edited documents whose new version waits come from the manifest.
     """
     start = time.perf_counter()
     templates = resolve_for_territory(templates, root)
@@ -118,16 +150,25 @@ def up_to_date_result(
         previous = read_manifest(folder)
     except ManifestError:
         return None  # the build says why
-    documents = previous.get("documents", {})
+    documents = previous.get(documents_section(previous), {})
     if previous.get("empreinte") != inputs_hash(root, templates, draft) or not all(
         (folder / name).is_file() for name in documents
     ):
         return None
+    outcomes = []
+    for name in sorted(documents):
+        beside = Path(name).stem + ".nouveau" + Path(name).suffix
+        if documents[name].get("protege") and (folder / beside).is_file():
+            outcomes.append(DocumentOutcome(name, PROTECTED, waiting_note(beside)))
+        else:
+            outcomes.append(DocumentOutcome(name, UNCHANGED))
     return BuildResult(
         territory=root.name,
         root=root,
         status=UP_TO_DATE,
-        documents=[DocumentOutcome(n, UNCHANGED) for n in sorted(documents)],
+        documents=outcomes,
+        problems=_problems_from(previous.get("problemes"), root),
+        draft=bool(previous.get("brouillon")),
         seconds=time.perf_counter() - start,
     )
 
@@ -208,100 +249,6 @@ def render_documents(
     return outputs
 
 
-def _free_name(folder: Path, stem: str, suffix: str, tag: str) -> Path:
-    n = 1
-    while (folder / f"{stem}.{tag}-{n}{suffix}").exists():
-        n += 1
-    return folder / f"{stem}.{tag}-{n}{suffix}"
-
-
-def write_outputs(
-    folder: Path,
-    outputs: dict[str, tuple[bytes, str]],
-    previous: dict,
-    force: bool,
-    on_progress=None,
-) -> tuple[list[DocumentOutcome], dict]:
-    """Write documents without losing hand edits; return outcomes and the manifest entries.
-
-    A document is taken for a hand edit when its bytes differ from what the manifest recorded,
-    when the manifest does not know it, or when it was already protected. `on_progress(entries)`
-    is called after each write, so that an interrupted build leaves a manifest that knows every
-    document already written.
-    """
-    outcomes: list[DocumentOutcome] = []
-    recorded_docs: dict = previous.get("documents", {})
-    entries: dict = {}
-
-    def done(name: str, entry: dict, outcome: DocumentOutcome) -> None:
-        entries[name] = entry
-        outcomes.append(outcome)
-        if on_progress is not None:
-            on_progress(entries)
-
-    for name, (data, template) in sorted(outputs.items()):
-        target = folder / name
-        stem, suffix = target.stem, target.suffix
-        beside = folder / f"{stem}.nouveau{suffix}"
-        new_sha = _sha(data)
-        entry = {"sha256": new_sha, "modele": template}
-        before = recorded_docs.get(name, {})
-        ours = {before.get("sha256"), before.get("en_cours")} - {None}
-        if target.exists():
-            current = _file_sha(target)
-            if current == new_sha:
-                _remove_ours(beside, before.get("nouveau"))
-                done(name, entry, DocumentOutcome(name, UNCHANGED))
-                continue
-            if current not in ours or before.get("protege"):
-                if force:
-                    backup = _free_name(folder, stem, suffix, "sauvegarde")
-                    if on_progress is not None:
-                        on_progress({**entries, name: {**before, "en_cours": new_sha}})
-                    os.replace(target, backup)
-                    atomic_write(target, data)
-                    _remove_ours(beside, before.get("nouveau"))
-                    note = f"modifié à la main ; sauvegardé dans {backup.name}"
-                    done(name, entry, DocumentOutcome(name, REPLACED, note))
-                else:
-                    if not beside.exists() or _file_sha(beside) != new_sha:
-                        atomic_write(beside, data)
-                    note = (
-                        "modifié à la main depuis sa production : non écrasé ; nouvelle version "
-                        f"dans {beside.name} (--remplacer pour le remplacer, avec sauvegarde)"
-                    )
-                    protected = {
-                        "sha256": before.get("sha256"),
-                        "modele": template,
-                        "protege": True,
-                        "nouveau": new_sha,
-                    }
-                    done(name, protected, DocumentOutcome(name, PROTECTED, note))
-                continue
-        if on_progress is not None:  # the manifest knows these bytes before they land
-            on_progress({**entries, name: {**before, "en_cours": new_sha}})
-        atomic_write(target, data)
-        _remove_ours(beside, before.get("nouveau"))
-        done(name, entry, DocumentOutcome(name, WRITTEN))
-    for name, info in sorted(recorded_docs.items()):
-        if name in outputs:
-            continue
-        stale = folder / name
-        if stale.exists() and _file_sha(stale) == info.get("sha256") and not info.get("protege"):
-            stale.unlink()
-            outcomes.append(DocumentOutcome(name, REMOVED, "n'est plus produit"))
-        elif stale.exists():
-            note = "n'est plus produit mais a été modifié à la main : conservé"
-            outcomes.append(DocumentOutcome(name, KEPT, note))
-    return outcomes, entries
-
-
-def _remove_ours(path: Path, sha: str | None) -> None:
-    """Remove a `.nouveau` file this tool wrote, if nobody changed it since."""
-    if sha and path.exists() and _file_sha(path) == sha:
-        path.unlink()
-
-
 def build_territory(
     root: Path, output: Path, templates: TemplateSet, *, force: bool = False, draft: bool = False
 ) -> BuildResult:
@@ -330,7 +277,10 @@ def build_territory(
     warnings: list[str] = []
     if validation.errors:
         if not draft:
-            result.message = "non construit : la description comporte des erreurs (--brouillon pour produire un document de travail)"
+            result.message = (
+                "non construit : la description comporte des erreurs (--brouillon pour produire "
+                "un document de travail, écrit à côté : contrat-de-ville.brouillon.docx…)"
+            )
             result.seconds = time.perf_counter() - start
             return result
         warnings = [p.format(base=root) for p in validation.errors]
@@ -355,6 +305,9 @@ def build_territory(
         )
         result.seconds = time.perf_counter() - start
         return result
+    if warnings:  # a draft never takes the place of a real document
+        outputs = {draft_name(name): value for name, value in outputs.items()}
+    section = DRAFTS if warnings else DOCUMENTS
     manifest = {
         "format": MANIFEST_FORMAT,
         "outil": __version__,
@@ -363,18 +316,27 @@ def build_territory(
         "modeles_locaux": templates.local_files(),
         "empreinte": None,  # set once every document is written
         "brouillon": bool(warnings),
-        "documents": dict(previous.get("documents", {})),
+        "problemes": _problems_entry(result.problems, root),
+        DOCUMENTS: dict(previous.get(DOCUMENTS, {})),
+        DRAFTS: dict(previous.get(DRAFTS, {})),
         "signature": dict(previous.get("signature", {})),  # the PDFs of `cdv pdf`
+        "signature_brouillons": dict(previous.get("signature_brouillons", {})),
     }
 
     def progress(entries: dict) -> None:
-        write_manifest(folder, {**manifest, "documents": {**manifest["documents"], **entries}})
+        write_manifest(folder, {**manifest, section: {**manifest[section], **entries}})
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        outcomes, entries = write_outputs(folder, outputs, previous, force, progress)
+        recorded = {"documents": previous.get(section, {})}
+        outcomes, entries = write_outputs(folder, outputs, recorded, force, progress)
+        if not warnings:
+            outcomes += remove_drafts(folder, previous.get(DRAFTS, {}))
         _note_local_templates(outcomes, outputs, templates)
-        write_manifest(folder, {**manifest, "empreinte": digest, "documents": entries})
+        final = {**manifest, "empreinte": digest, section: entries}
+        if not warnings:
+            final[DRAFTS] = {}
+        write_manifest(folder, final)
     except OSError as exc:
         where = exc.filename or folder
         result.status = FAILED
@@ -386,7 +348,9 @@ def build_territory(
         result.seconds = time.perf_counter() - start
         return result
     result.documents = outcomes
-    result.status = BUILT
+    # rebuilt (--remplacer) to the same bytes: nothing was written, the documents are up to date
+    changed = any(o.status in (WRITTEN, REPLACED, REMOVED, PROTECTED) for o in outcomes)
+    result.status = BUILT if changed else UP_TO_DATE
     result.seconds = time.perf_counter() - start
     return result
 

@@ -23,8 +23,9 @@ class ManifestError(Exception):
     """A manifest whose entries are not plain names inside its folder (French message)."""
 
 
-# The lists of a manifest: output name -> what was written (the .docx, the signature PDFs).
-MANIFEST_LISTS = ("documents", "signature")
+# The lists of a manifest: output name -> what was written (the .docx, the signature PDFs, and
+# the drafts of each, written beside them under their own names).
+MANIFEST_LISTS = ("documents", "signature", "brouillons", "signature_brouillons")
 
 
 def read_manifest(folder: Path) -> dict:

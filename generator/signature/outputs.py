@@ -4,7 +4,9 @@
 name and hash. A PDF it no longer produces is deleted only if the manifest lists that exact name
 with those exact bytes; a file the pilot renamed (`contrat-signe-prefet.pdf`), changed or copied
 is never deleted, whatever it contains. A PDF the tool is about to replace but which was changed
-since it was written (signed, annotated) is first kept as `….sauvegarde-N.pdf`.
+since it was written (signed, annotated) is first kept as `….sauvegarde-N.pdf`. The PDFs of a
+draft package (`….brouillon.pdf`) have their own list, `signature_brouillons`: writing a draft
+never removes the real package, nor the real one a draft.
 """
 
 from __future__ import annotations
@@ -45,13 +47,15 @@ def _changed_since_written(path: Path, record: dict | None) -> bool:
     return recorded_digest(path) is None
 
 
-def write_signature_files(folder: Path, files: dict[str, bytes]) -> list[str]:
+def write_signature_files(
+    folder: Path, files: dict[str, bytes], key: str = "signature"
+) -> list[str]:
     """Write the PDFs of one territory (each complete already) and record them; returns French
     notes (kept copies, removed files). Raises ManifestError for a manifest that names anything
     but plain names of its folder: then nothing is written or deleted; OSError on a failed write.
     """
     manifest = read_manifest(folder)
-    recorded: dict = manifest.get("signature", {})
+    recorded: dict = manifest.get(key, {})  # a draft package has its own list
     notes: list[str] = []
     for name in files:
         target = folder / name
@@ -77,5 +81,5 @@ def write_signature_files(folder: Path, files: dict[str, bytes]) -> list[str]:
             notes.append(f"{name} supprimé : ce document n'est plus produit")
         else:
             notes.append(f"{name} n'est plus produit mais a été modifié depuis : conservé")
-    write_manifest(folder, {**read_manifest(folder), "signature": written})
+    write_manifest(folder, {**read_manifest(folder), key: written})
     return notes

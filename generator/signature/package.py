@@ -33,12 +33,14 @@ has it assembled; the work is done by:
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
+from generator.documents.hand_edits import draft_name
 from generator.signature.assembly import assemble, recorded_digest, single_document
 from generator.signature.parts import PackageError, PackageInfo, Part, read_external
 
@@ -70,6 +72,11 @@ class TerritoryPlan:
     annexes: list[Planned]
     digest: str = ""
     notes: list[str] = field(default_factory=list)
+    draft: bool = False  # made from draft documents: every PDF has a « .brouillon » name
+
+    @property
+    def package_name(self) -> str:
+        return draft_name(PACKAGE_NAME) if self.draft else PACKAGE_NAME
 
     @property
     def documents(self) -> list[Path]:
@@ -77,7 +84,7 @@ class TerritoryPlan:
 
     def outputs(self) -> dict[str, str]:
         """File name -> the input hash recorded in it."""
-        names = {PACKAGE_NAME: self.digest}
+        names = {self.package_name: self.digest}
         for planned in self.annexes:
             if planned.standalone:
                 names[planned.standalone] = f"{self.digest}:{planned.standalone}"
@@ -141,6 +148,7 @@ def plan_territory(
     )
 
     def built(name: str) -> Path:
+        name = draft_name(name) if draft else name  # a draft package is made from the drafts
         path = folder / name
         if not path.is_file():
             raise PackageError(
@@ -152,7 +160,8 @@ def plan_territory(
     documents = templates.documents
     main = next((d for d in documents if d.id == "contrat"), None)
     main = main or next(d for d in documents if not d.for_each)
-    contract = Planned(Part("", doc["titre"], source=main.output), built(main.output))
+    source = built(main.output)
+    contract = Planned(Part("", doc["titre"], source=source.name), source)
     annexes: list[Planned] = []
     for document in documents:
         if document is main:
@@ -164,13 +173,16 @@ def plan_territory(
                 number = _annex_number(name) or document.id
                 code = f"{number}.{i + 1}" if len(conventions) > 1 else number
                 title = f"{_annex_title(document.title)} — {convention['bailleur_info'].get('nom')}"
+                source = built(name)
                 annexes.append(
-                    Planned(Part(code, title, source=name), built(name), Path(name).stem + ".pdf")
+                    Planned(Part(code, title, source=source.name), source, source.stem + ".pdf")
                 )
         else:
             code = _annex_number(document.output) or document.id
-            part = Part(code, _annex_title(document.title), source=document.output)
-            annexes.append(Planned(part, built(document.output)))
+            source = built(document.output)
+            annexes.append(
+                Planned(Part(code, _annex_title(document.title), source=source.name), source)
+            )
     for i, annex in enumerate(context["annexes"]):
         code = f"{EXTERNAL_SERIES}.{i + 1}"
         title = annex.get("titre") or f"Annexe {code}"
@@ -183,7 +195,10 @@ def plan_territory(
             part.pdf = read_external(root, name, label)
             part.source = label
         annexes.append(Planned(part))
-    plan = TerritoryPlan(root.name, root, folder, info, contract, annexes)
+    for planned in [contract, *annexes]:
+        if planned.docx is not None:
+            _refuse_an_older_document(planned.docx, desc.data)
+    plan = TerritoryPlan(root.name, root, folder, info, contract, annexes, draft=draft)
     digest = hashlib.sha256(f"cdv {__version__}\0{PACKAGE_FORMAT}\0".encode())
     for value in (info.title, info.author, info.subject, info.keywords, info.date, info.mention):
         digest.update(value.encode() + b"\0")
@@ -195,6 +210,51 @@ def plan_territory(
         digest.update(f"{part.code}\0{part.title}\0{planned.standalone}\0{content}\0".encode())
     plan.digest = digest.hexdigest()
     return plan
+
+
+def _version(data: dict | None) -> str:
+    contract = (data or {}).get("contrat")
+    return str(contract.get("version") or "") if isinstance(contract, dict) else ""
+
+
+def _refuse_an_older_document(docx: Path, description: dict) -> None:
+    """A package is never made of a Word document older than the description.
+
+    Every generated document carries the description it was made from. A document that the
+    build did not reproduce (it was edited by hand, so it is protected) may come from an older
+    description: its pages would say one version and the PDF's metadata, taken from the
+    description, another. Raises PackageError saying how to get out of it.
+    """
+    from generator.documents.write import read_embedded_description
+
+    embedded = read_embedded_description(docx)
+    beside = docx.with_name(f"{docx.stem}.nouveau{docx.suffix}")
+    if embedded is None:  # its description part was lost in the edit: a new version waits?
+        if not beside.is_file():
+            return
+    elif embedded == json.loads(json.dumps(description, ensure_ascii=False, sort_keys=True)):
+        return
+    old, new = _version(embedded), _version(description)
+    if embedded is not None and old != new:
+        what = (
+            f"il vient de la version {old or '(sans numéro)'} de la description, qui est "
+            f"maintenant en version {new or '(sans numéro)'} : le dossier mêlerait les deux "
+            f"(« Version {old} » dans les pages, « {new} » dans les propriétés du PDF)"
+        )
+    else:
+        what = (
+            "la description a changé depuis sa production : le dossier mêlerait le document "
+            "ancien et les informations nouvelles de la description"
+        )
+    keep = f' (version : "{old}")' if old and old != new else ""
+    raise PackageError(
+        f"{docx.name} a été modifié à la main, mais {what}. Aucun PDF n'est écrit pour ce "
+        "territoire. Au choix : repartez de la description avec « cdv build --remplacer » "
+        f"(votre document est d'abord sauvegardé à côté ; la nouvelle version est déjà dans "
+        f"{beside.name}), reportez-y vos retouches, puis relancez cdv pdf ; ou, pour signer le "
+        "document retouché tel quel, remettez la description dans l'état d'où il vient"
+        f"{keep}, puis relancez cdv pdf"
+    )
 
 
 def is_up_to_date(plan: TerritoryPlan) -> bool:
@@ -210,7 +270,7 @@ def assemble_territory(plan: TerritoryPlan, pdfs: dict[Path, bytes]) -> dict[str
             planned.part.docx = planned.docx
     outputs = plan.outputs()
     files = {
-        PACKAGE_NAME: assemble(
+        plan.package_name: assemble(
             plan.contract.part, [p.part for p in plan.annexes], plan.info, plan.digest
         )
     }

@@ -306,6 +306,7 @@ class PackageResult:
     notes: list[str] = field(default_factory=list)
     build: object = None  # the BuildResult of the territory
     annexes: int = 0  # annexes in the package (attached)
+    package: str = ""  # the name of the package file (a draft has its own)
 
 
 @dataclass
@@ -386,6 +387,7 @@ def make_packages(
         except Exception as exc:  # a bug must not stop the other territories
             result.status, result.message = FAILED, _internal(exc)
             continue
+        result.package = plan.package_name
         if not force and is_up_to_date(plan):
             result.status = UP_TO_DATE
             result.files = {n: _page_count(folder / n) for n in plan.outputs()}
@@ -422,7 +424,8 @@ def make_packages(
             continue
         result.notes.extend(plan.notes)  # active content removed from an annex…
         try:  # every file is complete before the first is written
-            result.notes.extend(write_signature_files(plan.folder, files))
+            key = "signature_brouillons" if plan.draft else "signature"
+            result.notes.extend(write_signature_files(plan.folder, files, key))
         except ManifestError as exc:
             result.status, result.message = FAILED, str(exc)
             continue
