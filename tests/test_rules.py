@@ -155,7 +155,9 @@ def test_years_inside_the_period(tmp_path):
     data["tfpb"][0]["abattement_estime"][1]["annee"] = 2030
     data["tfpb"][0]["actions"][0]["couts"][1]["annee"] = 2030
     # Years of data before the contract are fine where they describe the past.
-    data["diagnostic"] = {"indicateurs": [{"libelle": "Chômage", "annee": 2019}]}
+    data["diagnostic"] = {
+        "indicateurs": [{"libelle": "Chômage", "annee": 2019, "epci": 12, "qpv": {"QN06001M": 31}}]
+    }
     objective = data["orientations"][0]["objectifs"][0]
     objective["indicateur"].update(valeur_reference=40, annee_reference=2019)
     data["contrat"]["periode"] = {"debut": 2024, "fin": 2030}
@@ -345,7 +347,9 @@ def test_every_kind_of_reference_resolves(tmp_path):
     data["orientations"][0]["priorites_transversales"] = ["jeunesse"]
     data["quartiers"][0]["actions"] = [{"libelle": "Chantiers jeunes", "orientation": "emploi"}]
     data["engagements"][0]["objectifs"][0].update(orientation="emploi", qpv=["QN06001M"])
-    data["diagnostic"] = {"indicateurs": [{"libelle": "Chômage", "qpv": {"QN06001M": 31.5}}]}
+    data["diagnostic"] = {
+        "indicateurs": [{"libelle": "Chômage", "epci": "nd", "qpv": {"QN06001M": 31.5}}]
+    }
     data["concertation"] = {"formats": [{"type": "Atelier", "qpv": ["QN06001M"]}]}
     data["investissements"][0]["plan_financement"][0]["financeur"] = "DSIL"  # free text there
     assert check(tmp_path, data)[1] == []

@@ -16,6 +16,7 @@ from generator.description.rules_common import Rule
 from generator.description.rules_files import rule_annex_files, rule_output_names
 from generator.description.rules_geography import (
     rule_duplicates,
+    rule_missing_values,
     rule_projets_de_quartier,
     rule_qpv_population,
     rule_qpv_reference,
@@ -45,6 +46,7 @@ RULES: list[Rule] = [
     rule_annex_files,
     rule_placeholders,
     rule_output_names,
+    rule_missing_values,
 ]
 
 

@@ -136,3 +136,31 @@ def rule_projets_de_quartier(desc: Description) -> list[Problem]:
         for code, path in territory_qpv(desc).items()
         if code not in have
     ]
+
+
+def rule_missing_values(desc: Description) -> list[Problem]:
+    """A diagnostic indicator gives a value, or a marker of missing data, for the EPCI and for
+    every QPV: a value left out is a blank cell, and may be a forgotten entry (warning)."""
+    from generator.description.missing import MISSING
+
+    codes = sorted(territory_qpv(desc))
+    markers = ", ".join(f"{code} ({meaning})" for code, (_, meaning) in MISSING.items())
+    out = []
+    for path, item in _items(desc, "diagnostic", "indicateurs"):
+        values = item.get("qpv") if isinstance(item.get("qpv"), dict) else {}
+        absent = [c for c in codes if values.get(c) is None]
+        if item.get("epci") is None:
+            absent.insert(0, "l'EPCI")
+        if not absent:
+            continue
+        where = path + ("qpv",) if "qpv" in item else path
+        which = "pour " + ", ".join(absent)
+        out.append(
+            desc.problem(
+                AVERTISSEMENT,
+                where,
+                f"« {_str(item.get('libelle'))} » : pas de valeur {which} (la case restera "
+                f"vide) : écrivez la valeur, ou {markers}",
+            )
+        )
+    return out

@@ -217,6 +217,28 @@ def misspelt_sections(desc) -> set[str]:
     return found
 
 
+def missing_value_message(label: str, value) -> str:
+    """A value that is neither a number nor a marker of missing data: say what to write."""
+    from generator.description.missing import MISSING, choices, close_marker
+
+    name = label or "valeur"
+    if isinstance(value, str):
+        code = close_marker(value)
+        if code:
+            printed = MISSING[code][0]
+            return f"{name} : écrivez {code} (imprimé « {printed} »), pas « {value} »"
+        hint = re.search(r"écrivez (\S+)", french_number_hint(value))
+        if hint:
+            return (
+                f"{name} : un nombre est attendu, pas le texte « {value} » ; écrivez "
+                f"{hint.group(1)} (en chiffres, sans espace, un point pour la virgule)"
+            )
+    return (
+        f"{name} : un nombre est attendu, pas {_describe(value)} ; si la donnée manque, "
+        f"écrivez {choices()}"
+    )
+
+
 def _translate(desc, error, path: Path_) -> list[Problem]:
     kind = error.validator
     value = error.instance
@@ -272,6 +294,12 @@ def _translate(desc, error, path: Path_) -> list[Problem]:
                 f"{label or 'liste'} vide : ajoutez des éléments « - … » ou supprimez la ligne"
             )
         return at(message)
+    if kind == "anyOf" and schema.get("x-manquant"):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            for sub in error.context:  # a number out of bounds: said as for any number
+                if sub.validator in ("maximum", "minimum"):
+                    return _translate(desc, sub, path)
+        return at(missing_value_message(label, value))
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
         guess = _closest(str(value), choices)

@@ -22,6 +22,7 @@ from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedErro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from generator.description.missing import label as missing_label
 from generator.documents import formatting, limits
 from generator.documents.marks import BULLET_MARK, EMPTY_MARK
 
@@ -111,8 +112,12 @@ def majuscule(value) -> str:
 def valeur(value, unite=None, court=False) -> str:
     """A value with its unit: « 46,8 % », « 12 500 € », « 180 jeunes », « 52 » (no unit).
 
-    `court=true` (for table columns) keeps only « % » and « € » and leaves other units out.
+    `court=true` (for table columns) keeps only « % » and « € » and leaves other units out. A
+    marker of missing data prints its label, without unit: « n.d. », « secret statistique ».
     """
+    marker = missing_label(value)
+    if marker is not None:
+        return marker
     unit = (unite or "").strip()
     if unit == "%":
         return formatting.pourcentage(value)

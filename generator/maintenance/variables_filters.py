@@ -45,7 +45,8 @@ FILTRES_DOC: dict[str, tuple[str, str, str]] = {
     ),
     "majuscule": ("Première lettre en majuscule", "{{ s.nom|majuscule }}", "L'État"),
     "valeur": (
-        "Valeur avec son unité : %, € ou une unité libre",
+        "Valeur avec son unité : %, € ou une unité libre ; une donnée manquante donne son "
+        "libellé (« n.d. », « secret statistique », « s.o. »)",
         "{{ i.cible_2030|valeur(i.unite) }}",
         "46,8 %",
     ),

@@ -35,6 +35,8 @@ def _sample(raw: dict, path: CtxPath, index: int):
         return node["const"]
     if "enum" in node:
         return node["enum"][index % len(node["enum"])]
+    if "anyOf" in node:  # a number or a marker of missing data: a number
+        return _sample(node["anyOf"][0], path, index)
     kind = node.get("type")
     if kind == "object" and "properties" in node:
         obj = {k: _sample(sub, path + (k,), index) for k, sub in node["properties"].items()}
