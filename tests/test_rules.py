@@ -438,8 +438,7 @@ REFERENCES = [
         lambda d: d["orientations"][0].update(priorites_transversales=["jeunesse"]),
         "orientations.yaml",
         "- jeunesse",
-        "la priorité transversale « jeunesse » inconnue : déclarez-la dans "
-        "priorites_transversales",
+        "la priorité transversale « jeunesse » inconnue : déclarez-la dans priorites_transversales",
         id="priorite",
     ),
 ]

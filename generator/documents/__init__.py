@@ -3,8 +3,9 @@
 `context` turns the description into what templates display (totals, tables, QPV data), pure and
 without I/O; `formatting` holds the French filters; `render` fills a template in one sandboxed
 Jinja environment; `docx_post` finishes the Word XML (lists, table of contents); `write` gives the
-bytes and writes them atomically; `build` decides what to (re)build and protects hand edits;
-`templates` finds the template set and a territory's local parts.
+bytes and writes them atomically; `build` decides what to (re)build; `hand_edits` writes them
+without losing a hand edit, drafts beside; `templates` finds the template set and a territory's
+local parts.
 """
 
 from generator._exports import lazy_exports
