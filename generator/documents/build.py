@@ -16,6 +16,7 @@ files, template set, toolkit version, draft flag) and the hash of every document
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
