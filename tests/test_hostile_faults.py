@@ -96,7 +96,7 @@ def test_a_file_name_that_is_not_utf8_is_an_error_naming_it(tmp_path, run):
     # a draft is still produced, the bad file left aside and listed
     result = run("build", root, "--brouillon", "--sortie", tmp_path / "build")
     assert result.exit_code == 0, result.text
-    assert (tmp_path / "build" / "t" / "contrat-de-ville.docx").is_file()
+    assert (tmp_path / "build" / "t" / "contrat-de-ville.brouillon.docx").is_file()
 
 
 # --------------------------------------------------------------------------- the output folder

@@ -67,4 +67,6 @@ def _manifest_message(folder: Path, detail: str) -> str:
 
 def write_manifest(folder: Path, manifest: dict) -> None:
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    atomic_write(folder / MANIFEST_NAME, text.encode())
+    # a file name that is not UTF-8 (kept by Python as a lone surrogate) is written as its
+    # JSON escape « \\udcff », which reads back as the same name
+    atomic_write(folder / MANIFEST_NAME, text.encode("utf-8", "backslashreplace"))
