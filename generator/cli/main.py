@@ -46,12 +46,14 @@ def _register_commands() -> None:
     # imported here: these modules only import click and defer their heavy imports
     from generator.cli.build import build
     from generator.cli.diff import diff
+    from generator.cli.exporter import exporter
+    from generator.cli.importer import importer
     from generator.cli.init import init
     from generator.cli.pdf import pdf
     from generator.cli.templates import templates
     from generator.cli.validate import validate
 
-    for command in (validate, init, build, pdf, diff, templates):
+    for command in (validate, init, build, pdf, diff, templates, importer, exporter):
         cli.add_command(command)
 
 

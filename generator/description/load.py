@@ -16,6 +16,7 @@ from generator.description.yaml_reader import MAX_FILE_BYTES, parse_file, read_t
 # The reading of one file lives in `yaml_reader`; its public names stay importable from here.
 __all__ = [
     "ITEM_FOLDERS",
+    "LIST_FOLDERS",
     "MAIN_FILE",
     "MAX_FILE_BYTES",
     "SUFFIXES",
@@ -30,6 +31,12 @@ __all__ = [
 SUFFIXES = (".yaml", ".yml")
 # Sub-folders where each file holds one item of a list: folder name -> section key.
 ITEM_FOLDERS = {"engagements": "engagements", "tfpb": "tfpb", "quartiers": "quartiers"}
+# Sub-folders whose files each add items to a list of a section (files written by `cdv importer`):
+# folder name -> (section, list key); a file holds that list key, and an `import:` header.
+LIST_FOLDERS = {
+    "financements": ("financements", "operations"),
+    "diagnostic": ("diagnostic", "indicateurs"),
+}
 MAIN_FILE = "contrat.yaml"
 
 
@@ -93,6 +100,12 @@ def description_files(root: Path) -> tuple[list[Path], dict[str, list[Path]]]:
             files = sorted(p for p in sub.iterdir() if p.suffix in SUFFIXES and p.is_file())
             if files:
                 items[key] = files
+    for folder in LIST_FOLDERS:
+        sub = root / folder
+        if sub.is_dir():
+            files = sorted(p for p in sub.iterdir() if p.suffix in SUFFIXES and p.is_file())
+            if files:
+                items[f"{folder}/"] = files
     return sections, items
 
 
@@ -130,7 +143,10 @@ def load_territory(root: Path, files: list[Path] | None = None) -> Description:
             if _undecodable_name(desc, path):
                 continue
             desc.files.append(str(path))
-            _merge_item_file(desc, key, path)
+            if key.endswith("/"):
+                _merge_list_file(desc, LIST_FOLDERS[key[:-1]], path)
+            else:
+                _merge_item_file(desc, key, path)
     from generator.description.written_forms import normalise_qpv_codes
 
     normalise_qpv_codes(desc)
@@ -189,6 +205,57 @@ def _misnamed_files(root: Path) -> list[Problem]:
                 )
             )
     return out
+
+
+def _merge_list_file(desc: Description, target: tuple[str, str], path: Path) -> None:
+    """A file of `financements/` or `diagnostic/`: its list is added to the section's list."""
+    section, key = target
+    staging = Description(root=desc.root)
+    ok, value = parse_file(path, staging)
+    desc.problems.extend(staging.problems)
+    if not ok:
+        desc.unreadable.append(str(path))
+        return
+    extra = sorted(set(value) - {key, "import"}) if isinstance(value, dict) else None
+    if extra is None or extra or not isinstance(value.get(key), list):
+        desc.unreadable.append(str(path))
+        desc.problems.append(
+            Problem(
+                ERREUR,
+                f"un fichier du dossier {path.parent.name}/ contient une liste « {key}: » (et "
+                "l'en-tête « import: » qu'écrit cdv importer), rien d'autre"
+                + (f" : clé inattendue « {extra[0]} »" if extra else ""),
+                str(path),
+                1,
+                1,
+            )
+        )
+        return
+    holder = desc.data.setdefault(section, {})
+    desc.section_files.setdefault(section, str(path))
+    if not isinstance(holder, dict) or not isinstance(holder.setdefault(key, []), list):
+        desc.unreadable.append(str(path))
+        desc.problems.append(
+            Problem(
+                ERREUR,
+                f"« {section}.{key} » n'est pas une liste : {path.name} ne peut pas s'y ajouter",
+                str(path),
+                1,
+                1,
+            )
+        )
+        return
+    items = holder[key]
+    offset = len(items)
+    items.extend(value[key])
+    for store_from, store_to in (
+        (staging.locations, desc.locations),
+        (staging.key_locations, desc.key_locations),
+        (staging.raw, desc.raw),
+    ):
+        for p, loc in store_from.items():
+            if len(p) >= 2 and p[0] == key and isinstance(p[1], int):
+                store_to[(section, key, p[1] + offset, *p[2:])] = loc
 
 
 def _merge_section_file(desc: Description, path: Path) -> None:

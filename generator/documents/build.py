@@ -23,7 +23,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.description.file_text import os_reason
-from generator.description.load import ITEM_FOLDERS, Description, description_files
+from generator.description.load import Description, description_files
 from generator.description.paths import name_problem, output_slug
 from generator.description.problems import Problem
 from generator.documents.hand_edits import (  # noqa: F401 (statuses re-exported)
@@ -82,7 +82,7 @@ class BuildResult:
 
 def input_files(root: Path) -> list[Path]:
     sections, items = description_files(root)
-    return sections + [p for folder in ITEM_FOLDERS.values() for p in items.get(folder, [])]
+    return sections + [p for paths in items.values() for p in paths]
 
 
 def inputs_hash(root: Path, templates: TemplateSet, draft: bool) -> str:
