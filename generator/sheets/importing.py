@@ -78,8 +78,14 @@ def fingerprint(items: list) -> str:
 def render_import(items: list[dict], key: str, meta: dict) -> str:
     plain = _plain(items)
     body = {"import": {**meta, "empreinte": fingerprint(plain)}, key: plain}
-    text = yaml.safe_dump(
-        body, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 20 times faster
+    text = yaml.dump(
+        body,
+        Dumper=dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=False,
     )
     return HEADER + "\n" + text
 
@@ -171,7 +177,7 @@ def _existing(target: Path, key: str) -> list | None:
             "un fichier écrit à la main ; renommez-le, ou choisissez un autre nom avec --source"
         )
     try:
-        content = yaml.safe_load(text)
+        content = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         items = content[key]
         recorded = content["import"]["empreinte"]
     except Exception:
