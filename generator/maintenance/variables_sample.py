@@ -30,9 +30,13 @@ def _item_count(items: dict) -> int:
 def _sample(raw: dict, path: CtxPath, index: int):
     node = resolve(raw)
     key = path[-1] if path else ""
+    if key == ITEM and len(path) > 1:  # an item of a list of identifiers: name it by its list
+        key = str(path[-2])
     name = _ref_name(raw)
     if "const" in node:
         return node["const"]
+    if "oneOf" in node:  # the first form of the field (« intercommunale » for a répartition)
+        return _sample(node["oneOf"][0], path, index)
     if "enum" in node:
         return node["enum"][index % len(node["enum"])]
     if "anyOf" in node:  # a number or a marker of missing data: a number
@@ -71,6 +75,8 @@ def _sample(raw: dict, path: CtxPath, index: int):
         return "200067846"
     if name == "montant":
         return 1000
+    if key == "rna":
+        return "W601234567"
     if key == "courriel":
         return "contact@exemple.fr"
     if kind == "integer":  # within the schema's bounds (a millésime is at least 1900)
