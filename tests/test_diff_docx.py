@@ -354,7 +354,18 @@ def test_real_doc_and_odt_from_libreoffice(tmp_path):
     source = make_docx(tmp_path / "source.docx", OLD)
     for target, fragment in (("doc", "Word 97-2003 (.doc)"), ("odt", "OpenDocument (.odt)")):
         subprocess.run(
-            ["soffice", "--headless", "--convert-to", target, "--outdir", str(tmp_path), source],
+            [
+                "soffice",
+                "--headless",
+                # a private profile: another LibreOffice running on the machine (another test
+                # run, a user's session) would otherwise make this conversion fail
+                f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(tmp_path),
+                source,
+            ],
             check=True,
             capture_output=True,
             timeout=180,

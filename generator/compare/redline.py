@@ -110,6 +110,9 @@ def make_redline(
         raise RedlineError(
             f"le document avec suivi des modifications n'a pas pu être produit ({detail})"
         ) from exc
+    from generator.documents.package_tidy import tidy_docx
+
+    data = tidy_docx(data)
     root = _document_root(data, "document de comparaison")
     return Redline(
         data=data,

@@ -220,11 +220,57 @@ def _text_width(document) -> int:
         return 9638
 
 
+def number_captions(document) -> None:
+    """Write the number of every SEQ field (« Tableau 1 », « Tableau 2 »…) as Word would count
+    it, so that the document shows the right numbers without a field update (Protected View,
+    or a reader who declines the update)."""
+    import re
+
+    counters: dict[str, int] = {}
+
+    def count(instruction: str) -> str | None:
+        match = re.match(r"\s*SEQ\s+(\S+)(.*)", instruction or "")
+        if match is None:
+            return None
+        name, switches = match.group(1), match.group(2)
+        restart = re.search(r"\\r\s*(\d+)", switches)
+        if restart:
+            counters[name] = int(restart.group(1))
+        elif not re.search(r"\\c\b", switches):
+            counters[name] = counters.get(name, 0) + 1
+        return str(counters.get(name, 0))
+
+    body = document.element.body
+    pending: list = []  # complex fields: [instruction, result runs seen, in result]
+    for node in body.iter(qn("w:fldSimple"), qn("w:fldChar"), qn("w:instrText"), qn("w:t")):
+        if node.tag == qn("w:fldSimple"):
+            number = count(node.get(qn("w:instr")))
+            texts = list(node.iter(qn("w:t")))
+            if number is not None and texts:
+                texts[0].text = number
+                for extra in texts[1:]:
+                    extra.text = ""
+        elif node.tag == qn("w:fldChar"):
+            kind = node.get(qn("w:fldCharType"))
+            if kind == "begin":
+                pending.append(["", None])
+            elif kind == "separate" and pending:
+                pending[-1][1] = count(pending[-1][0]) or False
+            elif kind == "end" and pending:
+                pending.pop()
+        elif node.tag == qn("w:instrText") and pending:
+            pending[-1][0] += node.text or ""
+        elif pending and pending[-1][1]:
+            node.text = pending[-1][1]
+            pending[-1][1] = ""  # the following runs of the same result are emptied
+
+
 def ask_to_update_fields(document) -> None:
     """Word refreshes fields (page numbers of the contents) when the document is opened."""
     settings = document.settings.element
     if settings.find(qn("w:updateFields")) is None:
         settings.append(parse_xml(f'<w:updateFields {W} w:val="true"/>'))
+    # its place in the schema order of the settings is set by the writer (package_tidy)
 
 
 def keep_cells_valid(document) -> None:
@@ -333,6 +379,7 @@ def post_process(document, warnings: list[str]) -> None:
     keep_cells_valid(document)
     fit_tables(document)
     build_toc(document)
+    number_captions(document)
     ask_to_update_fields(document)
     if warnings:
         add_draft_warning(document, warnings)

@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from generator.description.characters import XML_ILLEGAL, xml_safe
+from generator.documents.package_tidy import tidy_parts
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CUSTOM_PROPS_PART = "docProps/custom.xml"
@@ -208,6 +209,7 @@ def deterministic_docx(
     timestamp = f"{date}T00:00:00Z" if date else "2024-01-01T00:00:00Z"
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = {info.filename: source.read(info.filename) for info in source.infolist()}
+    tidy_parts(parts)
     parts["docProps/core.xml"] = _core_xml(core, timestamp)
     parts[CUSTOM_PROPS_PART] = _custom_xml(custom)
     parts["[Content_Types].xml"] = _add_override(
