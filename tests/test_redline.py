@@ -85,7 +85,16 @@ def test_formatting_and_headers_survive(tmp_path):
 
 def _libreoffice(path: Path, target: str, folder: Path) -> Path:
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", target, "--outdir", str(folder), str(path)],
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation={(folder / 'profil').as_uri()}",  # private profile
+            "--convert-to",
+            target,
+            "--outdir",
+            str(folder),
+            str(path),
+        ],
         check=True,
         capture_output=True,
         timeout=240,
