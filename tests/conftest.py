@@ -35,6 +35,8 @@ _MINIMAL = {
         {"id": "epci", "nom": "l'Agglomération", "type": "epci"},
         {"id": "commune-creil", "nom": "la Ville de Creil", "type": "commune", "insee": "60175"},
         {"id": "oise-habitat", "nom": "Oise Habitat", "type": "bailleur"},
+        {"id": "departement", "nom": "le Département de l'Oise", "type": "departement"},
+        {"id": "region", "nom": "la Région Hauts-de-France", "type": "region"},
     ],
     "orientations": [
         {
@@ -67,7 +69,7 @@ _MINIMAL = {
     ],
     "engagements": [
         {"signataire": sid, "objectifs": [{"libelle": "Mobiliser le droit commun"}]}
-        for sid in ("etat", "epci", "commune-creil", "oise-habitat")
+        for sid in ("etat", "epci", "commune-creil", "oise-habitat", "departement", "region")
     ],
     "financements": {
         "lignes": [

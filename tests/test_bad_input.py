@@ -338,7 +338,7 @@ def test_qpv_code_that_does_not_exist(run, tmp_path):
         run("validate", root),
         contrat,
         line_of(contrat, "code: QN06099M"),
-        "le code QPV « QN06099M » n'existe pas dans la liste officielle de 2024",
+        "le code QPV « QN06099M » n'existe pas dans la liste officielle",
         "décret n° 2023-1314",
     )
 

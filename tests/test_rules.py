@@ -76,8 +76,8 @@ def test_qpv_missing_from_the_2024_list(tmp_path):
     problem = the(problems, "QN06099M")
     at(problem, root / "contrat.yaml", line_of(root / "contrat.yaml", "code: QN06099M"))
     assert problem.message.startswith(
-        "le code QPV « QN06099M » n'existe pas dans la liste officielle de 2024 "
-        "(décret n° 2023-1314)"
+        "le code QPV « QN06099M » n'existe pas dans la liste officielle "
+        "(décret n° 2023-1314 pour la métropole, n° 2024-1212 pour l'outre-mer)"
     )
     assert problem.field_label == "territoire.qpv[2].code"
 
@@ -563,7 +563,20 @@ def test_missing_signatories_are_all_reported(tmp_path):
     data["investissements"][0]["plan_financement"] = [{"financeur": "DSIL", "montant": 500000}]
     problems = check(tmp_path, data)[1]
     assert len(matching(problems, "doit signer le contrat")) == 3
-    assert all(p.severity == ERREUR for p in problems)
+    assert all(p.severity == ERREUR for p in matching(problems, "doit signer le contrat"))
+    assert len(matching(problems, "ne signe pas le contrat")) == 2
+
+
+@pytest.mark.parametrize(("kind", "label"), [("departement", "le département"), ("region", "la région")])
+def test_departement_and_region_are_expected_to_sign(tmp_path, kind, label):
+    data = minimal()
+    data["signataires"] = [s for s in data["signataires"] if s["type"] != kind]
+    data["engagements"] = [e for e in data["engagements"] if e["signataire"] != kind]
+    problem = the(check(tmp_path, data)[1], "ne signe pas le contrat")
+    assert problem.severity == AVERTISSEMENT
+    assert problem.message.startswith(f"{label} ne signe pas le contrat")
+    assert "article 6 (I) de la loi n° 2014-173" in problem.message
+    assert f"type « {kind} »" in problem.message
 
 
 def test_signatory_without_commitment_sheet(tmp_path):

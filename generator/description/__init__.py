@@ -27,6 +27,8 @@ _NAMES = {
     "qpv_reference": "reference",
     "annex_file": "paths",
     "name_problem": "paths",
+    "legal_frame": "legal_frame",
+    "LegalFrame": "legal_frame",
     "StarterError": "starter",
     "write_starter": "starter",
 }

@@ -17,6 +17,7 @@ from generator.description.rules_files import rule_annex_files, rule_output_name
 from generator.description.rules_geography import (
     rule_duplicates,
     rule_missing_values,
+    rule_one_legal_frame,
     rule_projets_de_quartier,
     rule_qpv_population,
     rule_qpv_reference,
@@ -32,8 +33,10 @@ from generator.description.rules_starter import rule_placeholders
 
 RULES: list[Rule] = [
     rule_qpv_reference,
+    rule_one_legal_frame,
     rule_qpv_population,
     rule_duplicates,
+    rule_one_legal_frame,
     rule_projets_de_quartier,
     rule_references,
     rule_years,

@@ -17,8 +17,12 @@ TFPB_PERIOD = (2025, 2030)
 
 def rule_years(desc: Description) -> list[Problem]:
     """Years of financing, TFPB and investments lie in the period of the contract."""
+    from generator.description.legal_frame import legal_frame
+    from generator.description.rules_common import territory_qpv
+
     out = []
-    low, high = PERIOD
+    frame = legal_frame(territory_qpv(desc))
+    low, high = frame.annee_debut, frame.annee_fin
     for path, value in _all_values(desc):
         if not path or path[-1] not in ("annee", "debut", "fin"):
             continue

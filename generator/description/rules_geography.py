@@ -21,6 +21,28 @@ from generator.description.rules_common import (
 _CODE_QPV = re.compile(r"^QN(0[0-9][0-9]|02[AB]|9[0-9]{2})[0-9]{2}[NMIC]$")
 
 
+def rule_one_legal_frame(desc: Description) -> list[Problem]:
+    """The QPV of a contract are all metropolitan or all overseas: the decree, the period and
+    the text of the contract follow them."""
+    from generator.description.legal_frame import is_overseas
+
+    codes = territory_qpv(desc)
+    overseas = [c for c in codes if is_overseas(c)]
+    if not overseas or len(overseas) == len(codes):
+        return []
+    metro = [c for c in codes if not is_overseas(c)]
+    return [
+        desc.problem(
+            ERREUR,
+            codes[overseas[0]],
+            f"le contrat mêle des QPV d'outre-mer ({', '.join(overseas)}, décret n° 2024-1212, "
+            f"contrats 2025-2030) et de métropole ({', '.join(metro)}, décret n° 2023-1314, "
+            "contrats 2024-2030) : un contrat de ville ne couvre qu'une de ces géographies ; "
+            "vérifiez les codes",
+        )
+    ]
+
+
 def rule_qpv_reference(desc: Description) -> list[Problem]:
     """QPV codes exist in the 2024 list and lie in the territory's communes."""
     reference = qpv_reference()
@@ -39,8 +61,9 @@ def rule_qpv_reference(desc: Description) -> list[Problem]:
                 desc.problem(
                     ERREUR,
                     where,
-                    f"le code QPV « {code} » n'existe pas dans la liste officielle de 2024 "
-                    f"(décret n° 2023-1314){_hint(code, reference)}",
+                    f"le code QPV « {code} » n'existe pas dans la liste officielle "
+                    f"(décret n° 2023-1314 pour la métropole, n° 2024-1212 pour l'outre-mer)"
+                    f"{_hint(code, reference)}",
                 )
             )
             continue

@@ -32,6 +32,18 @@ def rule_signatories(desc: Description) -> list[Problem]:
                     f"signataire de type « {needed} »",
                 )
             )
+    for needed, label in (("departement", "le département"), ("region", "la région")):
+        if needed not in types:
+            out.append(
+                desc.problem(
+                    AVERTISSEMENT,
+                    ("signataires",),
+                    f"{label} ne signe pas le contrat, alors que l'article 6 (I) de la loi "
+                    "n° 2014-173 prévoit que les départements et les régions signent les contrats "
+                    f"de ville : ajoutez un signataire de type « {needed} », ou gardez ce "
+                    "constat si la collectivité a refusé de signer",
+                )
+            )
     have = {_str(item.get("signataire")) for _, item in _items(desc, "engagements")}
     for path, item in _items(desc, "signataires"):
         sid = _str(item.get("id"))

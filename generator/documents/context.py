@@ -416,6 +416,14 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
         mention = f"PROJET — version {contrat.get('version') or ''} du {date_text}"
     epci = ctx["territoire"]["epci"]
     titre = contrat.get("titre") or "Contrat de ville Engagements Quartiers 2030"
+    from generator.description.legal_frame import legal_frame
+
+    frame = legal_frame(q.get("code") for q in qpvs)
+    signing_types = {
+        s.get("type")
+        for s in signatories_list
+        if (s.get("role") or "signataire") == "signataire"
+    }
     result = dict(ctx)
     result.update(
         {
@@ -437,10 +445,12 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
                 "projet": status != "final",
                 "date": contrat.get("date"),
                 "mention": mention,
-                "periode": "2024-2030",
+                "periode": frame.periode,
                 "epci": epci.get("nom"),
                 "brouillon": draft,
             },
+            "cadre": frame.as_context(),
+            "signent": {kind: kind in signing_types for kind in ("departement", "region")},
             "population_qpv": sum(int(q.get("population") or 0) for q in qpvs),
             "investissements_total": sum(
                 (_dec(i.get("cout_total")) for i in investments), Decimal(0)

@@ -92,6 +92,27 @@ CALCULES: dict[str, tuple[str, str]] = {
     "engagements_totaux.places_total": ("Total des places", ""),
     "equipe_projet_etp": ("Total des ETP de l'équipe projet", ""),
     "annees": ("Les années du contrat, 2024 à 2030", ""),
+    "cadre": (
+        "Le cadre juridique qui suit les QPV du territoire : métropole (décret n° 2023-1314, "
+        "contrat 2024-2030) ou outre-mer (décret n° 2024-1212, contrat 2025-2030)",
+        "",
+    ),
+    "cadre.outre_mer": ("Vrai si les QPV du contrat sont en outre-mer (codes QN97…)", ""),
+    "cadre.mayotte": ("Vrai si les QPV du contrat sont à Mayotte (codes QN976…)", ""),
+    "cadre.decret": ("Le décret qui fixe la liste des QPV", "décret n° 2023‑1314 du 28 décembre 2023"),
+    "cadre.decret_objet": (
+        "Ce que fixe ce décret",
+        "qui fixe la liste des quartiers prioritaires de la politique de la ville en métropole",
+    ),
+    "cadre.debut_liste": ("Date d'entrée en vigueur de la liste des QPV", "1er janvier 2024"),
+    "cadre.periode": ("Période du contrat", "2024-2030"),
+    "cadre.annee_debut": ("Première année du contrat", "2024"),
+    "cadre.annee_fin": ("Dernière année du contrat", "2030"),
+    "cadre.debut": ("Premier jour du contrat", "1er janvier 2024"),
+    "cadre.fin": ("Dernier jour du contrat", "31 décembre 2030"),
+    "signent": ("Les collectivités qui signent le contrat (département, région)", ""),
+    "signent.departement": ("Vrai si un département signe le contrat", ""),
+    "signent.region": ("Vrai si une région signe le contrat", ""),
     "sommaire": (
         "Le sommaire : écrire {{ sommaire }} seul dans son paragraphe, là où il doit figurer",
         "",
