@@ -36,7 +36,6 @@ RULES: list[Rule] = [
     rule_one_legal_frame,
     rule_qpv_population,
     rule_duplicates,
-    rule_one_legal_frame,
     rule_projets_de_quartier,
     rule_references,
     rule_years,

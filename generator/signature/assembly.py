@@ -14,7 +14,6 @@ from generator.signature.active_content import strip_active_content
 from generator.signature.index_page import INDEX_LABEL, IndexLayout, IndexLine, draw_index
 from generator.signature.outline import append_document, contract_annexes
 from generator.signature.parts import PackageInfo, Part, open_pdf
-from generator.signature.pdf_text import standard_font
 from generator.signature.watermark import Watermark
 
 # Key of the document information dictionary that records the hash of the inputs.
@@ -40,7 +39,7 @@ def _finish(writer, info: PackageInfo, digest: str, sources: list) -> bytes:
 
     strip_active_content(writer)  # once more on the result: nothing active gets through
     if info.watermark:
-        mark = Watermark(writer, standard_font(writer, bold=True))
+        mark = Watermark(writer)
         for page in writer.pages:
             mark.apply(page)
     date = pdf_date(info.date)
