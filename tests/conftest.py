@@ -35,8 +35,8 @@ _MINIMAL = {
         {"id": "epci", "nom": "l'Agglomération", "type": "epci"},
         {"id": "commune-creil", "nom": "la Ville de Creil", "type": "commune", "insee": "60175"},
         {"id": "oise-habitat", "nom": "Oise Habitat", "type": "bailleur"},
-        {"id": "departement", "nom": "le Département de l'Oise", "type": "departement"},
-        {"id": "region", "nom": "la Région Hauts-de-France", "type": "region"},
+        {"id": "departement-oise", "nom": "le Département de l'Oise", "type": "departement"},
+        {"id": "region-hdf", "nom": "la Région Hauts-de-France", "type": "region"},
     ],
     "orientations": [
         {
@@ -69,7 +69,14 @@ _MINIMAL = {
     ],
     "engagements": [
         {"signataire": sid, "objectifs": [{"libelle": "Mobiliser le droit commun"}]}
-        for sid in ("etat", "epci", "commune-creil", "oise-habitat", "departement", "region")
+        for sid in (
+            "etat",
+            "epci",
+            "commune-creil",
+            "oise-habitat",
+            "departement-oise",
+            "region-hdf",
+        )
     ],
     "financements": {
         "lignes": [

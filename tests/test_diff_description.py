@@ -106,11 +106,11 @@ def test_reordering_lists_is_not_a_change():
 def test_items_are_matched_by_identity_not_position():
     old, new = minimal(), minimal()
     new["signataires"].insert(
-        0, {"id": "region", "nom": "la Région Hauts-de-France", "type": "region"}
+        0, {"id": "caf", "nom": "la CAF de l'Oise", "type": "caf"}
     )
     new["signataires"][2]["nom"] = "la Communauté d'agglomération"
     assert lines(old, new) == [  # in the order of the new version
-        "Signataires › Région Hauts-de-France : ajout",
+        "Signataires › CAF de l'Oise : ajout",
         "Signataires › Communauté d'agglomération › Nom : « l'Agglomération » → "
         "« la Communauté d'agglomération »",
     ]

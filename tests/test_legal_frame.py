@@ -161,7 +161,7 @@ def test_the_signing_sentence_follows_the_signatories(metro, tmp_path):
     assert "ainsi que par le département et la région ;" in text(metro / "contrat-de-ville.docx")
     data = minimal()
     data["signataires"] = [s for s in data["signataires"] if s["type"] != "region"]
-    data["engagements"] = [e for e in data["engagements"] if e["signataire"] != "region"]
+    data["engagements"] = [e for e in data["engagements"] if e["signataire"] != "region-hdf"]
     contract = text(build(tmp_path, data) / "contrat-de-ville.docx")
     assert "ainsi que par le département ;" in contract
     assert "la région" not in contract.split("Le contrat de ville est prévu par")[1][:600]

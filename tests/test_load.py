@@ -36,21 +36,21 @@ def test_contrat_yaml_is_read_first_then_sections_then_item_folders(tmp_path):
     assert set(items) == {"engagements", "tfpb", "quartiers"}
     assert [p.name for p in items["engagements"]] == [
         "commune-creil.yaml",
-        "departement.yaml",
+        "departement-oise.yaml",
         "epci.yaml",
         "etat.yaml",
         "oise-habitat.yaml",
-        "region.yaml",
+        "region-hdf.yaml",
     ]
     desc = load_territory(root)
     assert desc.files[0].endswith("contrat.yaml")
     assert [e["signataire"] for e in desc.data["engagements"]] == [
         "commune-creil",
-        "departement",
+        "departement-oise",
         "epci",
         "etat",
         "oise-habitat",
-        "region",
+        "region-hdf",
     ]
 
 
@@ -284,9 +284,9 @@ def test_items_from_a_section_file_and_an_item_folder_are_merged(tmp_path):
         "etat",
         "epci",
         "commune-creil",
+        "departement-oise",
         "oise-habitat",
-        "departement",
-        "region",
+        "region-hdf",
     ]
     loc = desc.where(("engagements", 2, "signataire"))
     assert loc.file == str(root / "engagements" / "commune-creil.yaml") and loc.line == 1

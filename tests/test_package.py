@@ -158,7 +158,7 @@ def test_index_page_lists_each_annex_with_its_first_page_and_links_to_it(draft):
     assert "Annexe 2.2 Convention TFPB — Clésence" in lines[1] and "page 8" in lines[1]
     assert lines[2].startswith("Annexe 3 Annexe financière") and "page 5" in lines[2]
     assert "Carte des quartiers prioritaires" in lines[3] and "page 9" in lines[3]
-    assert "Charte des conseils citoyens" in lines[4] and "non joint" in lines[4]
+    assert "Charte des conseils citoyens" in lines[4] and "non jointe" in lines[4]
     assert "(A3-1)" in text and "(A6.1-1)" in text
     assert f"Contrat de ville Engagements Quartiers 2030 — {EPCI}" in text
     targets = [
@@ -451,12 +451,12 @@ def test_plan_order_titles_and_codes(built):
     plan = plan_territory(root, folder, templates)
     assert plan.contract.docx == folder / "contrat-de-ville.docx"
     assert [(p.part.code, p.part.title, p.docx and p.docx.name) for p in plan.annexes] == [
-        ("3", "Annexe financière", "annexe-3-financiere.docx"),
         ("2", "Convention TFPB — Oise Habitat", "annexe-2-convention-tfpb-oise-habitat.docx"),
+        ("3", "Annexe financière", "annexe-3-financiere.docx"),
         ("6.1", "Carte des QPV", None),
         ("6.2", "Charte", None),
     ]
-    assert plan.annexes[1].standalone == "annexe-2-convention-tfpb-oise-habitat.pdf"
+    assert plan.annexes[0].standalone == "annexe-2-convention-tfpb-oise-habitat.pdf"
     assert plan.annexes[2].part.pdf.startswith(b"%PDF-") and plan.annexes[3].part.pdf is None
     assert plan.info.author == EPCI and plan.info.watermark and plan.info.date == "2024-03-15"
     assert "QN06001M" in plan.info.keywords

@@ -21,6 +21,8 @@ from generator.documents.marks import TOC_MARK
 
 YEARS = list(range(2024, 2031))
 TFPB_YEARS = list(range(2025, 2031))
+# Number of the annex that gathers the TFPB conventions (canonical outline, domain notes § 2)
+TFPB_ANNEX = "2"
 SIGNATORY_ORDER = [
     "etat",
     "region",
@@ -409,7 +411,10 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
     status = contrat.get("statut") or "projet"
     from generator.documents import formatting
 
-    date_text = formatting.date_fr(contrat["date"]) if contrat.get("date") else ""
+    # no-break spaces inside the date: « 5 décembre 2024 » never splits in a running header
+    date_text = (
+        formatting.date_fr(contrat["date"]).replace(" ", "\u00a0") if contrat.get("date") else ""
+    )
     if status == "final":
         mention = f"Version {contrat.get('version') or ''} du {date_text}".strip()
     else:
@@ -420,9 +425,7 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
 
     frame = legal_frame(q.get("code") for q in qpvs)
     signing_types = {
-        s.get("type")
-        for s in signatories_list
-        if (s.get("role") or "signataire") == "signataire"
+        s.get("type") for s in signatories_list if (s.get("role") or "signataire") == "signataire"
     }
     result = dict(ctx)
     result.update(
@@ -472,6 +475,10 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
     result["_signatories"] = signatories
     result["_qpv_by_code"] = qpv_by_code
     result["tfpb"] = [tfpb_convention(c, result) for c in ctx["tfpb"]]
+    for i, convention in enumerate(result["tfpb"]):
+        # « Annexe 2 » alone, « Annexe 2.1 », « 2.2 »… when there are several conventions
+        many = len(result["tfpb"]) > 1
+        convention["numero"] = f"{TFPB_ANNEX}.{i + 1}" if many else TFPB_ANNEX
     del result["_signatories"], result["_qpv_by_code"]
     return result
 

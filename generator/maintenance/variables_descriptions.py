@@ -99,7 +99,10 @@ CALCULES: dict[str, tuple[str, str]] = {
     ),
     "cadre.outre_mer": ("Vrai si les QPV du contrat sont en outre-mer (codes QN97…)", ""),
     "cadre.mayotte": ("Vrai si les QPV du contrat sont à Mayotte (codes QN976…)", ""),
-    "cadre.decret": ("Le décret qui fixe la liste des QPV", "décret n° 2023‑1314 du 28 décembre 2023"),
+    "cadre.decret": (
+        "Le décret qui fixe la liste des QPV",
+        "décret n° 2023‑1314 du 28 décembre 2023",
+    ),
     "cadre.decret_objet": (
         "Ce que fixe ce décret",
         "qui fixe la liste des quartiers prioritaires de la politique de la ville en métropole",
@@ -146,6 +149,11 @@ CALCULES: dict[str, tuple[str, str]] = {
     "finances.nombre_lignes": ("Nombre de lignes de financement", ""),
     "tfpb": ("Les conventions TFPB, une par bailleur, avec leurs tableaux", ""),
     "tfpb[].bailleur_info": ("Le bailleur (voir signataires[])", ""),
+    "tfpb[].numero": (
+        "Numéro d'annexe de la convention : 2 s'il n'y en a qu'une, 2.1, 2.2… sinon (celui de "
+        "l'index du dossier de signature)",
+        "2.1",
+    ),
     "tfpb[].etat": ("L'État signataire, ou rien", ""),
     "tfpb[].epci_signataire": ("L'EPCI signataire, ou rien", ""),
     "tfpb[].parties": ("Les parties de la convention : bailleur, État, communes, EPCI", ""),

@@ -1,5 +1,5 @@
 """The index page(s) « Annexes » of the package: one line per annex, with the number of its
-first page, its label and a link to it; documents declared without a file are « non joint ».
+first page, its label and a link to it; documents declared without a file are « non jointe » (the annex is not attached).
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ class IndexLayout:
                     text(left, y, code, self.SIZE, True)
                 text(left + self.CODE_WIDTH, y, part, self.SIZE)
             if line.target is None:
-                value = "non joint"
+                value = "non jointe"
                 text(right - text_width(value, 9.5), y, value, 9.5, False, 0.4)
             else:
                 value = f"page {line.target + 1}"

@@ -11,7 +11,7 @@ per bailleur), then the external PDF annexes of the description (`annexes[].fich
   its code: A3-1, A3-2… for annex 3, A2.1-1… for the first TFPB convention, A6.1-1… for the
   first external document (annex 6: « documents associés »);
 - the index page lists each annex with the number of its first page in the file (and its
-  label), every line a link; documents declared without a file are listed as « non joint »;
+  label), every line a link; documents declared without a file are listed as « non jointe »;
 - a diagonal « PROJET » watermark on every page while the contract is not final;
 - metadata: title, author (the EPCI), subject, keywords, language;
 - reproducible: creation and modification dates come from the description's date, the file
@@ -96,6 +96,12 @@ def _annex_number(output_name: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _code_order(code: str) -> tuple:
+    if re.fullmatch(r"\d+(\.\d+)*", code):
+        return (0, *map(int, code.split(".")))
+    return (1, code)
+
+
 def _annex_title(title: str) -> str:
     """A manifest title without its own « Annexe 3 – » (the package numbers annexes itself)."""
     return re.sub(r"^\s*annexe\s+[0-9A-Za-z.]+\s*[–—:-]\s*", "", title, flags=re.I) or title
@@ -170,8 +176,7 @@ def plan_territory(
             conventions = context["tfpb"]
             for i, convention in enumerate(conventions):
                 name = document.output.format(bailleur=_slug(convention["bailleur"] or str(i)))
-                number = _annex_number(name) or document.id
-                code = f"{number}.{i + 1}" if len(conventions) > 1 else number
+                code = convention.get("numero") or _annex_number(name) or document.id
                 title = f"{_annex_title(document.title)} — {convention['bailleur_info'].get('nom')}"
                 source = built(name)
                 annexes.append(
@@ -183,6 +188,8 @@ def plan_territory(
             annexes.append(
                 Planned(Part(code, _annex_title(document.title), source=source.name), source)
             )
+    # in the order of their numbers: 2.1, 2.2…, 3 (the manifest lists the financial annex first)
+    annexes.sort(key=lambda p: _code_order(p.part.code))
     for i, annex in enumerate(context["annexes"]):
         code = f"{EXTERNAL_SERIES}.{i + 1}"
         title = annex.get("titre") or f"Annexe {code}"
