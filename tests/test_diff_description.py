@@ -105,9 +105,7 @@ def test_reordering_lists_is_not_a_change():
 
 def test_items_are_matched_by_identity_not_position():
     old, new = minimal(), minimal()
-    new["signataires"].insert(
-        0, {"id": "caf", "nom": "la CAF de l'Oise", "type": "caf"}
-    )
+    new["signataires"].insert(0, {"id": "caf", "nom": "la CAF de l'Oise", "type": "caf"})
     new["signataires"][2]["nom"] = "la Communauté d'agglomération"
     assert lines(old, new) == [  # in the order of the new version
         "Signataires › CAF de l'Oise : ajout",

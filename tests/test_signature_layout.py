@@ -126,3 +126,27 @@ def test_the_watermark_is_not_in_the_text(package):
         body = page.replace("PROJET — version", "")
         assert "PROJET" not in body, number
         assert not re.search(r"(^|\s)(PR|OJ|ET)(\s|$)", body), number
+
+
+def test_the_word_contract_beside_the_package_has_the_pages_of_the_pdf(package):
+    import zipfile
+
+    folder, reader, pages = package
+    beside = folder / "contrat-de-ville-signature.docx"
+    with zipfile.ZipFile(beside) as docx:
+        xml = docx.read("word/document.xml").decode()
+        settings = docx.read("word/settings.xml").decode()
+    numbers = re.findall(r"PAGEREF _Toc\d+ \\h </w:instrText>.*?<w:t[^>]*>([^<]*)</w:t>", xml)
+    assert numbers and all(n.isdigit() for n in numbers), numbers[:5]
+    # the contents page of the PDF, as LibreOffice laid it out
+    first_heading = int(numbers[0])
+    printed = [
+        int(m.group(1))
+        for page in pages[: first_heading - 1]
+        for m in re.finditer(r"\.{3,}\s*(\d+)\s*$", page, re.M)
+    ]
+    assert [int(n) for n in numbers] == printed
+    # every cached value is right: Word is no longer asked to update the fields
+    assert "updateFields" not in settings
+    with zipfile.ZipFile(folder / "contrat-de-ville.docx") as built:
+        assert "updateFields" in built.read("word/settings.xml").decode()

@@ -1,4 +1,4 @@
-"""The signature package: the built .docx in, PDF files out.
+"""The signature package: the built .docx in, PDF files (and the paginated Word contract) out.
 
 `pdf` converts every document of a batch with LibreOffice (private profile, time limit) and
 `package` with the modules beside it assembles each territory's package with pypdf: index of the
@@ -15,6 +15,7 @@ _NAMES = {
     "PackageError": "package",
     "plan_territory": "package",
     "assemble_territory": "package",
+    "with_page_numbers": "paginated_docx",
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = lazy_exports(__name__, _NAMES)

@@ -158,6 +158,10 @@ def recorded_digest(path: Path) -> str | None:
     """The input hash recorded in a PDF written by `_finish` (None if none or unreadable)."""
     from pypdf import PdfReader
 
+    if path.suffix == ".docx":
+        from generator.signature.paginated_docx import recorded_docx_digest
+
+        return recorded_docx_digest(path)
     try:
         with path.open("rb") as stream:
             metadata = PdfReader(stream, strict=False).metadata or {}

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.documents.hand_edits import draft_name
 from generator.signature.assembly import assemble, recorded_digest, single_document
+from generator.signature.paginated_docx import PAGINATED_NAME, with_page_numbers
 from generator.signature.parts import PackageError, PackageInfo, Part, read_external
 
 if TYPE_CHECKING:
@@ -79,12 +80,19 @@ class TerritoryPlan:
         return draft_name(PACKAGE_NAME) if self.draft else PACKAGE_NAME
 
     @property
+    def paginated_name(self) -> str:
+        return draft_name(PAGINATED_NAME) if self.draft else PAGINATED_NAME
+
+    @property
     def documents(self) -> list[Path]:
         return [p.docx for p in [self.contract, *self.annexes] if p.docx is not None]
 
     def outputs(self) -> dict[str, str]:
         """File name -> the input hash recorded in it."""
-        names = {self.package_name: self.digest}
+        names = {
+            self.package_name: self.digest,
+            self.paginated_name: f"{self.digest}:{self.paginated_name}",
+        }
         for planned in self.annexes:
             if planned.standalone:
                 names[planned.standalone] = f"{self.digest}:{planned.standalone}"
@@ -270,7 +278,8 @@ def is_up_to_date(plan: TerritoryPlan) -> bool:
 
 
 def assemble_territory(plan: TerritoryPlan, pdfs: dict[Path, bytes]) -> dict[str, bytes]:
-    """The bytes of every PDF of a territory: its package and each TFPB convention."""
+    """The bytes of every file of a territory's package: the PDF package, each TFPB convention,
+    and the Word contract with the page numbers of the PDF in its contents."""
     for planned in [plan.contract, *plan.annexes]:
         if planned.docx is not None:
             planned.part.pdf = pdfs[planned.docx]
@@ -279,7 +288,10 @@ def assemble_territory(plan: TerritoryPlan, pdfs: dict[Path, bytes]) -> dict[str
     files = {
         plan.package_name: assemble(
             plan.contract.part, [p.part for p in plan.annexes], plan.info, plan.digest
-        )
+        ),
+        plan.paginated_name: with_page_numbers(
+            plan.contract.docx.read_bytes(), plan.contract.part.pdf, outputs[plan.paginated_name]
+        ),
     }
     for planned in plan.annexes:
         if planned.standalone:

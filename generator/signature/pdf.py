@@ -390,7 +390,9 @@ def make_packages(
         result.package = plan.package_name
         if not force and is_up_to_date(plan):
             result.status = UP_TO_DATE
-            result.files = {n: _page_count(folder / n) for n in plan.outputs()}
+            result.files = {
+                n: _page_count(folder / n) for n in plan.outputs() if n.endswith(".pdf")
+            }
             result.annexes = sum(1 for p in plan.annexes if p.docx or p.part.pdf)
             continue
         pending.append((result, plan))
@@ -438,7 +440,8 @@ def make_packages(
             )
             continue
         for name, data in files.items():
-            result.files[name] = len(PdfReader(io.BytesIO(data)).pages)
+            if name.endswith(".pdf"):
+                result.files[name] = len(PdfReader(io.BytesIO(data)).pages)
         result.status = WRITTEN
         result.annexes = sum(1 for p in plan.annexes if p.docx or p.part.pdf)
     report.assembly_seconds = time.perf_counter() - start
