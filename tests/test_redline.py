@@ -5,6 +5,7 @@ and sees the same revisions."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -144,3 +145,23 @@ def test_same_documents_give_no_revision(tmp_path):
     old = make_docx(tmp_path / "a.docx", NEW)
     new = make_docx(tmp_path / "b.docx", NEW)
     assert revisions(make_redline(old, new).data) == ([], [])
+
+
+def test_each_deletion_comes_before_its_insertion(redline):
+    _old, _new, path, _ = redline
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    changes = re.findall(r"<w:(ins|del) [^>]*>(?:(?!</w:\1>).)*?<w:(?:t|delText)>([^<]*)<", xml)
+    pairs = [(kind, text) for kind, text in changes]
+    assert ("del", "trois") in pairs and ("ins", "quatre") in pairs
+    assert pairs.index(("del", "trois")) < pairs.index(("ins", "quatre"))
+    assert pairs.index(("del", "120 000 €")) < pairs.index(("ins", "135 000 €"))
+
+
+def test_revisions_are_dated_by_default_with_the_day_of_the_comparison(tmp_path):
+    from datetime import UTC, datetime
+
+    old, new = pair(tmp_path)
+    xml = zipfile.ZipFile(io.BytesIO(make_redline(old, new).data)).read("word/document.xml")
+    today = datetime.now(UTC).strftime("%Y-%m-%dT00:00:00Z")
+    dates = set(re.findall(rb'w:date="([^"]+)"', xml))
+    assert dates == {today.encode()}

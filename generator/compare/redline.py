@@ -81,13 +81,17 @@ def make_redline(
 ) -> Redline:
     """The old document with the revisions that turn it into the new one.
 
-    `date` (ISO 8601, e.g. 2025-03-01T00:00:00Z) dates the revisions; by default the date
-    of the new document's last modification, so the same pair gives the same revisions.
+    `date` (ISO 8601, e.g. 2025-03-01T00:00:00Z) dates the revisions; by default the day of
+    the comparison (at midnight UTC, so that the same pair compared on the same day gives the
+    same bytes): a reviewer reads when the changes were found, not the document's own date.
+    Each deletion comes before the insertion that replaces it, as Word writes them.
     """
     read_package(old)  # clear French errors before the engine sees the files
-    new_parts = read_package(new)
+    read_package(new)
     if date is None:
-        date = read_text(new_parts, str(new)).modified or None
+        from datetime import UTC, datetime
+
+        date = datetime.now(UTC).strftime("%Y-%m-%dT00:00:00Z")
     try:
         from python_redlines.engines import DocxodusEngine, EngineNotInstalledError
     except ImportError as exc:  # pragma: no cover - a dependency of the package
@@ -112,13 +116,38 @@ def make_redline(
         ) from exc
     from generator.documents.package_tidy import tidy_docx
 
-    data = tidy_docx(data)
+    data = tidy_docx(_deletions_first(data))
     root = _document_root(data, "document de comparaison")
     return Redline(
         data=data,
         insertions=sum(1 for _ in root.iter(INS, MOVE_TO)),
         deletions=sum(1 for _ in root.iter(DEL, MOVE_FROM)),
     )
+
+
+def _deletions_first(data: bytes) -> bytes:
+    """Swap every insertion that directly precedes a deletion (« 135 000 €120 000 € » read as
+    new then old): the old text comes first, then the new one."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        infos = source.infolist()
+        parts = {info.filename: source.read(info.filename) for info in infos}
+    root = etree.fromstring(parts["word/document.xml"], _PARSER)
+    swapped = False
+    for insertion in list(root.iter(INS)):
+        following = insertion.getnext()
+        if following is not None and following.tag == DEL and len(insertion) and len(following):
+            insertion.addprevious(following)
+            swapped = True
+    if not swapped:
+        return data
+    parts["word/document.xml"] = etree.tostring(
+        root, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in infos:
+            target.writestr(info, parts[info.filename], compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- revisions
