@@ -229,7 +229,7 @@ def render_documents(
                 date=date,
                 core={
                     "title": f"{title} — {epci}",
-                    "subject": "Contrat de ville Engagements Quartiers 2030 (2024-2030)",
+                    "subject": f"Contrat de ville Engagements Quartiers 2030 ({context['doc']['periode']})",
                     "author": epci,
                     "keywords": "contrat de ville; politique de la ville; Quartiers 2030",
                     "language": "fr-FR",

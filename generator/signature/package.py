@@ -52,6 +52,7 @@ PACKAGE_NAME = "contrat-de-ville-signature.pdf"
 PACKAGE_FORMAT = 1
 # Number of the annex « documents associés », under which external documents are numbered.
 EXTERNAL_SERIES = "6"
+NBSP = "\u00a0"
 
 
 @dataclass
@@ -147,7 +148,7 @@ def plan_territory(
         author=epci,
         subject=(
             f"{doc['titre']} ({doc['periode']}), ses annexes et les conventions d'utilisation de "
-            f"l'abattement de TFPB — {doc['mention']}"
+            f"l'abattement de TFPB — {doc['mention'].replace(NBSP, ' ')}"
         ),
         keywords="; ".join(
             k
@@ -157,7 +158,8 @@ def plan_territory(
         date=str(doc["date"] or ""),
         watermark=watermark,
         heading=heading,
-        mention=doc["mention"]
+        # plain spaces in the PDF metadata (the no-break ones are for the Word running header)
+        mention=doc["mention"].replace(NBSP, " ")
         + (" — document de travail (description incomplète)" if draft else ""),
     )
 
