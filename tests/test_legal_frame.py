@@ -165,3 +165,17 @@ def test_the_signing_sentence_follows_the_signatories(metro, tmp_path):
     contract = text(build(tmp_path, data) / "contrat-de-ville.docx")
     assert "ainsi que par le département ;" in contract
     assert "la région" not in contract.split("Le contrat de ville est prévu par")[1][:600]
+
+
+def test_typed_amounts_percentages_and_dates_do_not_break(tmp_path):
+    data = minimal()
+    data["quartiers"][0]["portrait"] = (
+        "Un budget de 15 000 € et 1 250 000 € par an, 12 % de chômeurs, bilan le 30 avril 2025."
+    )
+    folder = build(tmp_path, data)
+    xml = zipfile.ZipFile(folder / "contrat-de-ville.docx").read("word/document.xml").decode()
+    assert "15\u202f000\u00a0€ et 1\u202f250\u202f000\u00a0€" in xml
+    assert "12\u00a0% de chômeurs" in xml
+    assert "30\u00a0avril 2025" in xml
+    # the template's own text too: no ordinary space before « % » anywhere
+    assert not re.search(r"\d %", xml)

@@ -12,6 +12,8 @@ writer that touches WordprocessingML directly).
 
 from __future__ import annotations
 
+import re
+
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
@@ -224,7 +226,6 @@ def number_captions(document) -> None:
     """Write the number of every SEQ field (« Tableau 1 », « Tableau 2 »…) as Word would count
     it, so that the document shows the right numbers without a field update (Protected View,
     or a reader who declines the update)."""
-    import re
 
     counters: dict[str, int] = {}
 
@@ -263,6 +264,40 @@ def number_captions(document) -> None:
         elif pending and pending[-1][1]:
             node.text = pending[-1][1]
             pending[-1][1] = ""  # the following runs of the same result are emptied
+
+
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_TIES = [
+    # a typed amount « 15 000 » takes the thin no-break space of the tool's amounts
+    (
+        re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d])"),
+        lambda m: m.group(0).replace(" ", "\u202f").replace("\u00a0", "\u202f"),
+    ),
+    # « 50 % », « 200 € »: a no-break space before the sign
+    (re.compile(r"(?<=\d) +(?=[%€])"), lambda m: "\u00a0"),
+    # « 30 avril 2024 », « 1er mai »: the day stays with its month
+    (re.compile(rf"\b(1er|\d{{1,2}}) (?=(?:{_MONTHS})\b)"), lambda m: m.group(1) + "\u00a0"),
+]
+
+
+def tie_numbers(document) -> None:
+    """No line break inside an amount, before « % » or « € », or between a day and its month,
+    in the template's text as in the pilot's (headers and footers included)."""
+    roots = [document.element.body]
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            if part.is_linked_to_previous:
+                continue
+            roots.append(part._element)
+    for root in roots:
+        for node in root.iter(qn("w:t")):
+            text = node.text
+            if not text or not any(ch.isdigit() for ch in text):
+                continue
+            for pattern, replace in _TIES:
+                text = pattern.sub(replace, text)
+            if text != node.text:
+                node.text = text
 
 
 def ask_to_update_fields(document) -> None:
@@ -380,6 +415,7 @@ def post_process(document, warnings: list[str]) -> None:
     fit_tables(document)
     build_toc(document)
     number_captions(document)
+    tie_numbers(document)
     ask_to_update_fields(document)
     if warnings:
         add_draft_warning(document, warnings)
