@@ -459,3 +459,15 @@ def test_typographie_espace_insecable_entre_nombre_et_unite():
 
     assert typographie("soit 13 % et 1 200 €") == "soit 13\u00a0% et 1 200\u00a0€"
     assert typographie("2024 - 2030") == "2024 - 2030"
+
+
+def test_units_below_two_take_the_singular():
+    from generator.documents.render import valeur
+
+    assert valeur(0, "jeunes") == "0\u00a0jeune"
+    assert valeur(1, "logements") == "1\u00a0logement"
+    assert valeur(1.5, "heures") == "1,5\u00a0heure"
+    assert valeur(2, "jeunes") == "2\u00a0jeunes"
+    assert valeur(0, "mois") == "0\u00a0mois"
+    assert valeur(0, "jeunes accompagnés") == "0\u00a0jeunes accompagnés"
+    assert valeur(0, "%") == "0\u00a0%"

@@ -124,7 +124,26 @@ def valeur(value, unite=None, court=False) -> str:
     if unit.lower() in ("€", "euro", "euros", "eur"):
         return formatting.montant(value)
     number = formatting.nombre(value)
+    if unit and not court:
+        unit = _agreed(unit, value)
     return f"{number}{formatting.ESPACE_INSECABLE}{unit}" if unit and not court else number
+
+
+# words ending in s or x that keep it in the singular
+_INVARIABLE = {"mois", "fois", "bus", "pays", "cours", "temps", "poids", "prix", "repas", "accès"}
+
+
+def _agreed(unit: str, value) -> str:
+    """« 0 jeune », « 1 logement », « 1,5 heure »: below 2, French takes the singular."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        small = abs(Decimal(str(value))) < 2
+    except (InvalidOperation, ValueError):
+        return unit
+    if not small or " " in unit or unit.lower() in _INVARIABLE or not unit.endswith("s"):
+        return unit  # a unit of several words keeps the pilot's agreement
+    return unit[:-1] if len(unit) > 2 else unit
 
 
 def _safe(function):
