@@ -40,6 +40,7 @@ bench: $(VENV)/.installe
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python bench/bench_pdf_jobs.py --territoires 8
 	$(BIN)/python bench/bench_diff.py
 
 clean:

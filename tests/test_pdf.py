@@ -197,6 +197,28 @@ def test_nothing_to_convert_starts_nothing(monkeypatch, tmp_path):
 # --- one process, private profile, same names ----------------------------------------------------
 
 
+def test_jobs_run_that_many_processes_each_with_its_profile_and_share(tmp_path):
+    script = fake_soffice(tmp_path / "lo")
+    documents = []
+    for territory in ("arras", "creil", "saint-quentin"):
+        for name in ("contrat-de-ville.docx", "annexe-3-financiere.docx"):
+            path = tmp_path / territory / name
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(b"docx " + territory.encode())
+            documents.append(path)
+    result = convert_to_pdf(documents, soffice=script, jobs=2)
+    assert result.failures == {} and set(result.pdfs) == set(documents)
+    assert result.processes == 2
+    runs = calls(tmp_path / "lo")
+    profiles = {a for run in runs for a in run["argv"] if a.startswith("-env:UserInstallation=")}
+    assert len(runs) == 2 and len(profiles) == 2  # a private profile each
+    shares = [[a for a in run["argv"] if a.endswith(".docx")] for run in runs]
+    assert sorted(len(share) for share in shares) == [3, 3]
+    assert sorted(sum(shares, [])) == [f"{n:04d}.docx" for n in range(1, 7)]  # each file once
+    # more processes than files: one process per file, no empty process
+    assert convert_to_pdf(documents[:1], soffice=script, jobs=4).processes == 1
+
+
 def test_one_process_for_the_whole_batch_with_a_private_profile(tmp_path):
     script = fake_soffice(tmp_path / "lo")
     documents = []

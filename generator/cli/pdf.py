@@ -28,7 +28,11 @@ from generator.cli.common import (
 @territories_argument
 @output_option
 @templates_option
-@jobs_option
+@lambda func: jobs_option(
+    func,
+    "Nombre de territoires produits en parallèle (documents Word) et de processus LibreOffice "
+    "lancés ensemble pour la conversion.",
+)
 @draft_option
 @option(
     "--forcer",

@@ -217,8 +217,11 @@ def convert_to_pdf(
     *,
     timeout: float | None = None,
     soffice: Path | None = None,
+    jobs: int = 1,
 ) -> ConversionResult:
-    """Convert documents (.docx) to PDF in one LibreOffice process.
+    """Convert documents (.docx) to PDF with LibreOffice: one process for the batch, or `jobs`
+    processes at once, each with its own private profile and its share of the files (in the
+    order of the list, so that a territory's documents stay together).
 
     Raises LibreOfficeMissing without LibreOffice, ConversionError when LibreOffice cannot start,
     fails as a whole or exceeds `timeout` seconds (then nothing is returned). A document that
@@ -232,9 +235,8 @@ def convert_to_pdf(
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cdv-pdf-") as tmp:
         tmp_path = Path(tmp)
-        inputs, outdir, profile = tmp_path / "entree", tmp_path / "sortie", tmp_path / "profil"
+        inputs = tmp_path / "entree"
         inputs.mkdir()
-        outdir.mkdir()
         names: dict[str, Path] = {}
         for number, document in enumerate(documents, start=1):
             name = f"{number:04d}{document.suffix.lower() or '.docx'}"
@@ -244,53 +246,93 @@ def convert_to_pdf(
                 result.failures[document] = f"fichier illisible ({os_reason(exc)})"
                 continue
             names[name] = document
+        ordered = list(names)
+        count = max(1, min(jobs, len(ordered)))
+        size = -(-len(ordered) // count) if ordered else 0
+        shares = [ordered[i : i + size] for i in range(0, len(ordered), size)] if size else []
         deadline = start + timeout
-        for batch in _batches(list(names)):
-            command = [
-                str(soffice),
-                f"-env:UserInstallation={profile.resolve().as_uri()}",
-                "--headless",
-                "--invisible",
-                "--nologo",
-                "--nodefault",
-                "--nolockcheck",
-                "--norestore",
-                "--convert-to",
-                "pdf:writer_pdf_Export",
-                "--outdir",
-                str(outdir.resolve()),
-                *batch,
-            ]
-            remaining = max(deadline - time.perf_counter(), 1.0)
-            try:
-                status, output = _run(command, inputs, remaining)
-            except subprocess.TimeoutExpired as exc:
-                raise ConversionError(
-                    f"LibreOffice n'a pas terminé la conversion en {timeout:.0f} s "
-                    f"({len(documents)} document(s)) : il a été arrêté et aucun PDF n'a été "
-                    "produit. Un document est peut-être trop lourd ou bloque LibreOffice ; "
-                    "augmentez le délai avec --delai ou convertissez moins de territoires "
-                    "à la fois."
-                ) from exc
-            except OSError as exc:
-                raise ConversionError(
-                    f"impossible de lancer LibreOffice ({soffice}) : {os_reason(exc)}. "
-                    + INSTALL_HINT
-                ) from exc
-            result.processes += 1
-            said = _messages(output)
-            for name in batch:
-                document = names[name]
-                pdf = outdir / (Path(name).stem + ".pdf")
-                data = pdf.read_bytes() if pdf.is_file() else b""
-                if data.startswith(b"%PDF-"):
-                    result.pdfs[document] = data
-                    continue
-                reason = "LibreOffice n'a pas pu le lire ou le convertir (document abîmé ?)"
-                if status != 0:
-                    reason = f"LibreOffice s'est arrêté en erreur (code {status})"
-                result.failures[document] = reason + (f" — {said}" if said else "")
+
+        def convert(index: int, share: list[str]) -> ConversionResult:
+            work = tmp_path / f"lot-{index}"
+            return _convert_share(
+                share, names, inputs, work, soffice, deadline, timeout, len(documents)
+            )
+
+        if len(shares) <= 1:
+            parts = [convert(0, share) for share in shares]
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+                futures = [pool.submit(convert, i, share) for i, share in enumerate(shares)]
+                parts = [future.result() for future in futures]  # re-raises the first error
+        for part in parts:
+            result.pdfs.update(part.pdfs)
+            result.failures.update(part.failures)
+            result.processes += part.processes
     result.seconds = time.perf_counter() - start
+    return result
+
+
+def _convert_share(
+    share: list[str],
+    names: dict[str, Path],
+    inputs: Path,
+    work: Path,
+    soffice: Path,
+    deadline: float,
+    timeout: float,
+    total: int,
+) -> ConversionResult:
+    """One LibreOffice process (per command-line batch) for a share of the files."""
+    result = ConversionResult()
+    outdir, profile = work / "sortie", work / "profil"
+    outdir.mkdir(parents=True)
+    for batch in _batches(share):
+        command = [
+            str(soffice),
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--norestore",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(outdir.resolve()),
+            *batch,
+        ]
+        remaining = max(deadline - time.perf_counter(), 1.0)
+        try:
+            status, output = _run(command, inputs, remaining)
+        except subprocess.TimeoutExpired as exc:
+            raise ConversionError(
+                f"LibreOffice n'a pas terminé la conversion en {timeout:.0f} s "
+                f"({total} document(s)) : il a été arrêté et aucun PDF n'a été "
+                "produit. Un document est peut-être trop lourd ou bloque LibreOffice ; "
+                "augmentez le délai avec --delai ou convertissez moins de territoires "
+                "à la fois."
+            ) from exc
+        except OSError as exc:
+            raise ConversionError(
+                f"impossible de lancer LibreOffice ({soffice}) : {os_reason(exc)}. "
+                + INSTALL_HINT
+            ) from exc
+        result.processes += 1
+        said = _messages(output)
+        for name in batch:
+            document = names[name]
+            pdf = outdir / (Path(name).stem + ".pdf")
+            data = pdf.read_bytes() if pdf.is_file() else b""
+            if data.startswith(b"%PDF-"):
+                result.pdfs[document] = data
+                continue
+            reason = "LibreOffice n'a pas pu le lire ou le convertir (document abîmé ?)"
+            if status != 0:
+                reason = f"LibreOffice s'est arrêté en erreur (code {status})"
+            result.failures[document] = reason + (f" — {said}" if said else "")
     return result
 
 
@@ -331,8 +373,9 @@ def make_packages(
     on_build=None,
     progress=None,
 ) -> PackagesReport:
-    """Build the Word documents (as `cdv build`), convert them in one LibreOffice process and
-    write each territory's PDFs in `output/<territoire>/`.
+    """Build the Word documents (as `cdv build`), convert them with LibreOffice (`jobs`
+    processes at once, one by default) and write each territory's PDFs in
+    `output/<territoire>/`.
 
     A territory whose documents cannot all be converted or assembled gets no file at all; the
     others are written. Raises ConversionError when LibreOffice is missing, fails as a whole or
@@ -403,7 +446,7 @@ def make_packages(
             f"Conversion en PDF de {len(documents)} document(s) Word avec LibreOffice "
             f"({len(pending)} territoire(s))…"
         )
-    conversion = convert_to_pdf(documents, timeout=timeout) if documents else None
+    conversion = convert_to_pdf(documents, timeout=timeout, jobs=jobs) if documents else None
     if conversion is not None:
         report.conversion_seconds = conversion.seconds
         report.processes = conversion.processes
