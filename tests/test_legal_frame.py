@@ -179,3 +179,22 @@ def test_typed_amounts_percentages_and_dates_do_not_break(tmp_path):
     assert "30\u00a0avril 2025" in xml
     # the template's own text too: no ordinary space before « % » anywhere
     assert not re.search(r"\d %", xml)
+
+
+@pytest.mark.parametrize(
+    ("field", "standard"),
+    [
+        (("evaluation", "revue_annuelle"), "Chaque année, les signataires font le point"),
+        (("evaluation", "revoyure_2027"), "Une clause de revoyure est prévue en 2027"),
+        (("evaluation", "rapport_annuel"), "En application de l'article L. 1111-2"),
+        (("contrat", "preambule"), "La loi n° 2014-173 du 21 février 2014 de programmation"),
+    ],
+)
+def test_the_standard_paragraph_only_where_the_territory_gives_none(tmp_path, field, standard):
+    without = text(build(tmp_path / "sans", minimal()) / "contrat-de-ville.docx")
+    assert standard in without
+    data = minimal()
+    data.setdefault(field[0], {})[field[1]] = "Texte propre au territoire sur ce point."
+    given = text(build(tmp_path / "avec", data) / "contrat-de-ville.docx")
+    assert "Texte propre au territoire sur ce point." in given
+    assert standard not in given
