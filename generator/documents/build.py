@@ -194,6 +194,13 @@ def render_documents(
             "modele_version": templates.version,
         },
     )
+    from generator.documents.glossary import glossary_entries, template_text, used_glossary
+
+    context["glossaire"] = used_glossary(
+        glossary_entries(templates.folder),
+        desc.data,
+        template_text(d.template for d in templates.documents if d.template.is_file()),
+    )
     epci = clean(context["doc"]["epci"] or desc.name)
     date = context["doc"]["date"] or ""
     outputs: dict[str, tuple[bytes, str]] = {}

@@ -468,6 +468,7 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
             ),
             "annees": YEARS,
             "sommaire": Markup(TOC_MARK),
+            "glossaire": [],  # the acronyms the documents use: set by the build (glossary.py)
             "outil": dict(tool or {}),
         }
     )

@@ -92,6 +92,13 @@ CALCULES: dict[str, tuple[str, str]] = {
     "engagements_totaux.places_total": ("Total des places", ""),
     "equipe_projet_etp": ("Total des ETP de l'équipe projet", ""),
     "annees": ("Les années du contrat, 2024 à 2030", ""),
+    "glossaire": (
+        "Le glossaire (annexe 7) : les sigles de glossaire.yaml du jeu de modèles que le texte "
+        "des modèles ou la description emploient, par ordre alphabétique",
+        "",
+    ),
+    "glossaire[].sigle": ("Le sigle", "CAF"),
+    "glossaire[].signification": ("Sa signification", "Caisse d'allocations familiales"),
     "cadre": (
         "Le cadre juridique qui suit les QPV du territoire : métropole (décret n° 2023-1314, "
         "contrat 2024-2030) ou outre-mer (décret n° 2024-1212, contrat 2025-2030)",
