@@ -64,7 +64,8 @@ def test_renamed_and_changed_copies_of_a_pdf_are_never_deleted(setup):
     )
     assert "ARCHIVE.pdf supprimé" not in result.text and "prefet.pdf supprimé" not in result.text
     manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    assert sorted(manifest["signature"]) == [PACKAGE]
+    # the package and the Word contract that goes with it (its contents paginated as the PDF)
+    assert sorted(manifest["signature"]) == ["contrat-de-ville-signature.docx", PACKAGE]
 
 
 def test_a_pdf_changed_after_it_was_written_is_kept(setup):

@@ -27,7 +27,6 @@ import glob
 import io
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.description.file_text import os_reason
+from generator.signature.processes import _batches, _messages, _run
 
 # Environment variable naming the LibreOffice program, when it is not found on its own.
 SOFFICE_ENV = "CDV_SOFFICE"
@@ -44,8 +44,6 @@ TIMEOUT_BASE = 60.0
 TIMEOUT_PER_DOCUMENT = 20.0
 # Statuses of a territory
 WRITTEN, UP_TO_DATE, FAILED, NOT_BUILT = "écrit", "à jour", "échec", "non construit"
-# Keep the command line well under Windows' limit (32,767 characters).
-MAX_COMMAND_CHARS = 24_000
 
 INSTALL_HINT = (
     "LibreOffice est nécessaire pour produire les PDF, et il est introuvable sur cet ordinateur. "
@@ -132,84 +130,6 @@ def require_soffice() -> Path:
 
 def default_timeout(count: int) -> float:
     return TIMEOUT_BASE + TIMEOUT_PER_DOCUMENT * count
-
-
-def _batches(names: list[str]) -> list[list[str]]:
-    """Split the file names so that no command line gets too long (in practice: one batch)."""
-    batches: list[list[str]] = [[]]
-    length = 0
-    for name in names:
-        if batches[-1] and length + len(name) + 1 > MAX_COMMAND_CHARS:
-            batches.append([])
-            length = 0
-        batches[-1].append(name)
-        length += len(name) + 1
-    return batches
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    """Kill LibreOffice and every process it started."""
-    try:
-        if sys.platform == "win32":
-            subprocess.run(
-                ["taskkill", "/F", "/T", "/PID", str(process.pid)],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
-        else:
-            os.killpg(process.pid, signal.SIGKILL)
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        process.kill()
-    except OSError:
-        pass
-    try:
-        process.communicate(timeout=10)
-    except (subprocess.TimeoutExpired, ValueError, OSError):
-        pass
-
-
-def _run(command: list[str], cwd: Path, timeout: float) -> tuple[int, str]:
-    """Run LibreOffice in its own process group; return (exit status, its messages)."""
-    options: dict = {}
-    if sys.platform == "win32":
-        options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
-    else:
-        options["start_new_session"] = True
-    process = subprocess.Popen(
-        command,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        **options,
-    )
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        raise
-    except BaseException:  # Ctrl+C: leave no LibreOffice behind
-        _kill_group(process)
-        raise
-    if sys.platform != "win32":
-        try:  # a helper left running by LibreOffice after a crash of soffice.bin
-            os.killpg(process.pid, signal.SIGKILL)
-        except OSError:
-            pass
-    return process.returncode, output.decode("utf-8", errors="replace")
-
-
-def _messages(output: str) -> str:
-    """LibreOffice's own error lines (without its chatter about Java)."""
-    lines = [
-        line.strip()
-        for line in output.splitlines()
-        if line.strip() and not line.startswith("convert ") and "javaldx" not in line
-    ]
-    return " ; ".join(lines[-5:])
 
 
 def convert_to_pdf(
@@ -317,8 +237,7 @@ def _convert_share(
             ) from exc
         except OSError as exc:
             raise ConversionError(
-                f"impossible de lancer LibreOffice ({soffice}) : {os_reason(exc)}. "
-                + INSTALL_HINT
+                f"impossible de lancer LibreOffice ({soffice}) : {os_reason(exc)}. " + INSTALL_HINT
             ) from exc
         result.processes += 1
         said = _messages(output)
