@@ -239,13 +239,19 @@ def missing_value_message(label: str, value) -> str:
     )
 
 
-def _translate(desc, error, path: Path_) -> list[Problem]:
+def translate_error(desc, error, path: Path_, title_of=None) -> list[Problem]:
+    """One jsonschema error as located French problems; `title_of(path)` gives the French title
+    of a field (default: the description's schema; the follow-up passes its own)."""
+    return _translate(desc, error, path, title_of)
+
+
+def _translate(desc, error, path: Path_, title_of=None) -> list[Problem]:
     kind = error.validator
     value = error.instance
     if "propertyNames" in error.absolute_schema_path:  # a key is wrong, not the mapping
         kind = "propertyNames"
     schema = error.schema if isinstance(error.schema, dict) else {}
-    label = title(path) or schema.get("title", "")
+    label = (title_of or title)(path) or schema.get("title", "")
 
     def at(message: str, where: Path_ = path, key: bool = False) -> list[Problem]:
         return [desc.problem(ERREUR, where, message, key=key)]
