@@ -7,3 +7,6 @@ empty-value marks. Both import them from here, so neither imports the other's mo
 BULLET_MARK = "\ue000"
 TOC_MARK = "\ue001"
 EMPTY_MARK = "\ue002"
+# A chart of the follow-up: `CHART_MARK + name + CHART_MARK` stands alone in its paragraph, which
+# `generator.followup.build` replaces with the chart's image.
+CHART_MARK = "\ue003"

@@ -53,6 +53,9 @@ class TemplateSet:
     overrides: dict[str, str] = field(default_factory=dict)
     ignored_overrides: list[str] = field(default_factory=list)
     parts: dict[str, Path] = field(default_factory=dict)  # local parts: name -> file
+    # the documents of the annual follow-up (`documents_suivi` in the manifest), made by
+    # `cdv bilan` from a year's follow-up, not by `cdv build`
+    followup: list[TemplateDocument] = field(default_factory=list)
 
     def origin(self, doc: TemplateDocument) -> str:
         """Where a document's template comes from, in French (recorded in the document)."""
@@ -102,6 +105,16 @@ def load_template_set(folder: Path | None = None) -> TemplateSet:
             )
             for doc in data["documents"]
         ]
+        followup = [
+            TemplateDocument(
+                id=str(doc["id"]),
+                template=folder / doc["modele"],
+                output=str(doc["sortie"]),
+                title=str(doc.get("titre") or doc["id"]),
+                for_each=f"suivi-{doc['pour_chaque']}" if doc.get("pour_chaque") else "suivi",
+            )
+            for doc in data.get("documents_suivi") or []
+        ]
         result = TemplateSet(
             folder=folder,
             name=str(data["nom"]),
@@ -109,15 +122,20 @@ def load_template_set(folder: Path | None = None) -> TemplateSet:
             version=str(data["version"]),
             format=int(data.get("format_description", 1)),
             documents=documents,
+            followup=followup,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise TemplateError(
             f"manifeste de modèles incomplet ({manifest}) : champ {exc} manquant ou invalide"
         ) from exc
-    for raw, doc in zip(data["documents"], documents, strict=True):
+    declared = list(zip(data["documents"], documents, strict=True))
+    declared += zip(data.get("documents_suivi") or [], followup, strict=True)
+    for raw, doc in declared:
         # what a template set names stays in its place: its own folder, the output folder
         problem = relative_path_problem(str(raw["modele"]))
-        output_problem = name_problem(doc.output.replace("{bailleur}", "bailleur"))
+        output_problem = name_problem(
+            doc.output.replace("{bailleur}", "bailleur").replace("{annee}", "2025")
+        )
         if problem or output_problem:
             key, value = ("modele", raw["modele"]) if problem else ("sortie", doc.output)
             raise TemplateError(
@@ -125,6 +143,7 @@ def load_template_set(folder: Path | None = None) -> TemplateSet:
                 f"{doc.id} : {problem or output_problem} ; un modèle est un fichier du dossier "
                 "du jeu, une sortie un simple nom de fichier"
             )
+    for doc in documents + followup:
         if not doc.template.is_file():
             raise TemplateError(f"modèle introuvable : {doc.template} (déclaré dans {manifest})")
     return result

@@ -53,7 +53,10 @@ def _qpv_names(data: dict) -> dict[str, str]:
 
 
 def followup_context(
-    data: dict, followup_data: dict, year: int, history: dict[int, dict] | None = None,
+    data: dict,
+    followup_data: dict,
+    year: int,
+    history: dict[int, dict] | None = None,
     opinions: list | None = None,
 ) -> dict:
     """The context of the year's documents. `history`: earlier years' follow-up data (for the
@@ -103,7 +106,11 @@ def followup_context(
                 "en_retard": state == trajectory.BEHIND,
                 "serie": [{"annee": y, "valeur": v} for y, v in series],
                 "qpv": [
-                    {"code": q["qpv"], "nom": qpv_names.get(q["qpv"], q["qpv"]), "valeur": q["valeur"]}
+                    {
+                        "code": q["qpv"],
+                        "nom": qpv_names.get(q["qpv"], q["qpv"]),
+                        "valeur": q["valeur"],
+                    }
                     for q in _list(item.get("qpv"))
                 ],
                 "commentaire": item.get("commentaire"),
@@ -181,8 +188,14 @@ def followup_context(
         planned = sum((o["prevu"] for o in transversal), Decimal(0))
         paid = sum((o["verse"] for o in transversal), Decimal(0))
         money_rows.append(
-            {"id": None, "titre": "Transversal (sans orientation principale)", "prevu": planned,
-             "verse": paid, "ecart": paid - planned, "taux": _rate(paid, planned)}
+            {
+                "id": None,
+                "titre": "Transversal (sans orientation principale)",
+                "prevu": planned,
+                "verse": paid,
+                "ecart": paid - planned,
+                "taux": _rate(paid, planned),
+            }
         )
     # ---- signatories and their commitments
     commitment_items = {
@@ -252,21 +265,45 @@ def followup_context(
     gaps = []
     for i in indicators:
         if i["en_retard"]:
-            gaps.append({"sujet": i["libelle"], "constat": "indicateur en retard sur sa trajectoire"})
+            gaps.append(
+                {
+                    "sujet": i["libelle"],
+                    "constat": "indicateur en retard sur sa trajectoire",
+                    "montant": None,
+                }
+            )
     for o in operations:
         if o["renseigne"] and o["prevu"] and o["verse"] < o["prevu"] * UNDER_SPENT:
-            gaps.append({"sujet": o["libelle"], "constat": "crédits versés inférieurs à 90 % du prévu",
-                         "montant": o["ecart"]})
+            gaps.append(
+                {
+                    "sujet": o["libelle"],
+                    "constat": "crédits versés inférieurs à 90 % du prévu",
+                    "montant": o["ecart"],
+                }
+            )
     for s in signatory_rows:
         for c in s["engagements"]:
             if c["statut"] in ("reporté", "abandonné"):
-                gaps.append({"sujet": f"{s['nom']} : {c['libelle']}", "constat": f"engagement {c['statut']}"})
+                gaps.append(
+                    {
+                        "sujet": f"{s['nom']} : {c['libelle']}",
+                        "constat": f"engagement {c['statut']}",
+                        "montant": None,
+                    }
+                )
     for row in tfpb:
         if row["bilan"] and row["solde"] < 0 and not row["ecart_explique"]:
-            gaps.append({"sujet": f"TFPB {row['nom']}", "constat": "actions valorisées inférieures à l'abattement obtenu, sans explication",
-                         "montant": row["solde"]})
+            gaps.append(
+                {
+                    "sujet": f"TFPB {row['nom']}",
+                    "constat": "actions valorisées inférieures à l'abattement obtenu, sans explication",
+                    "montant": row["solde"],
+                }
+            )
     report = followup_data.get("rapport") if isinstance(followup_data.get("rapport"), dict) else {}
-    perspectives = report.get("perspectives") if isinstance(report.get("perspectives"), dict) else {}
+    perspectives = (
+        report.get("perspectives") if isinstance(report.get("perspectives"), dict) else {}
+    )
     states = {label: counts.get(key, 0) for key, label in state_labels.items()}
     states["non renseigné"] = counts.get("non_renseigne", 0)
     territory = data.get("territoire") or {}
@@ -277,7 +314,9 @@ def followup_context(
         "qpv_liste": [{"code": c, "nom": n} for c, n in qpv_names.items()],
         "synthese": {
             "indicateurs": len(indicators),
-            "en_bonne_voie": sum(1 for i in indicators if i["tendance"] in (trajectory.ON_TRACK, trajectory.REACHED)),
+            "en_bonne_voie": sum(
+                1 for i in indicators if i["tendance"] in (trajectory.ON_TRACK, trajectory.REACHED)
+            ),
             "en_retard": sum(1 for i in indicators if i["en_retard"]),
             "sans_valeur": sum(1 for i in indicators if i["tendance"] == trajectory.NO_VALUE),
             "prevu": total_planned,
@@ -308,15 +347,30 @@ def followup_context(
                 "quartier": qpv_names.get(p.get("qpv"), "") if p.get("qpv") else "",
                 "participants": p.get("participants"),
             }
-            for p in sorted(_list(followup_data.get("participation")), key=lambda p: str(p.get("date")))
+            for p in sorted(
+                _list(followup_data.get("participation")), key=lambda p: str(p.get("date"))
+            )
         ],
         "rapport": {
             "situation": report.get("situation"),
             "actions_epci_communes": report.get("actions_epci_communes"),
             "actions_autres_signataires": report.get("actions_autres_signataires"),
-            "perspectives": {k: perspectives.get(k) for k in ("resultats", "droit_commun", "coordination", "participation", "evaluation")},
+            "perspectives": {
+                k: perspectives.get(k)
+                for k in (
+                    "resultats",
+                    "droit_commun",
+                    "coordination",
+                    "participation",
+                    "evaluation",
+                )
+            },
             "dsu": [
-                {"commune": communes.get(d.get("commune"), d.get("commune")), "montant": d.get("montant"), "actions": d.get("actions")}
+                {
+                    "commune": communes.get(d.get("commune"), d.get("commune")),
+                    "montant": d.get("montant"),
+                    "actions": d.get("actions"),
+                }
                 for d in _list(report.get("dsu"))
             ],
             "renouvellement_urbain": report.get("renouvellement_urbain"),
@@ -329,7 +383,11 @@ def followup_context(
 
 def _tfpb_row(landlord, convention, bilan, year, who, axis_labels) -> dict:
     estimated = sum(
-        (_dec(a.get("montant")) for a in _list(convention.get("abattement_estime")) if a.get("annee") == year),
+        (
+            _dec(a.get("montant"))
+            for a in _list(convention.get("abattement_estime"))
+            if a.get("annee") == year
+        ),
         Decimal(0),
     )
     planned_axes = defaultdict(Decimal)
@@ -341,7 +399,13 @@ def _tfpb_row(landlord, convention, bilan, year, who, axis_labels) -> dict:
     actions = []
     for action in _list((bilan or {}).get("actions")):
         done_axes[action.get("axe")] += _dec(action.get("cout"))
-        actions.append({"axe": axis_labels.get(action.get("axe"), action.get("axe")), "libelle": action.get("libelle"), "cout": _dec(action.get("cout"))})
+        actions.append(
+            {
+                "axe": axis_labels.get(action.get("axe"), action.get("axe")),
+                "libelle": action.get("libelle"),
+                "cout": _dec(action.get("cout")),
+            }
+        )
     dwellings = (bilan or {}).get("logements")
     if dwellings is None:
         dwellings = sum(int(p.get("logements") or 0) for p in _list(convention.get("patrimoine")))
@@ -362,8 +426,12 @@ def _tfpb_row(landlord, convention, bilan, year, who, axis_labels) -> dict:
         "couverture": _rate(obtained, done),
         "ecart_explique": (bilan or {}).get("ecart_explique"),
         "axes": [
-            {"axe": axis_labels[a], "prevu": planned_axes.get(a, Decimal(0)), "realise": done_axes.get(a, Decimal(0)),
-             "ecart": done_axes.get(a, Decimal(0)) - planned_axes.get(a, Decimal(0))}
+            {
+                "axe": axis_labels[a],
+                "prevu": planned_axes.get(a, Decimal(0)),
+                "realise": done_axes.get(a, Decimal(0)),
+                "ecart": done_axes.get(a, Decimal(0)) - planned_axes.get(a, Decimal(0)),
+            }
             for a in AXES
         ],
         "actions": actions,

@@ -140,8 +140,10 @@ def _merge(records: Description, path: Path, year: int) -> None:
         return
     for key, section in value.items():
         here = staging.key_locations[(key,)]
-        if key in LIST_KEYS and isinstance(section, list) and isinstance(
-            records.data.get(key, []), list
+        if (
+            key in LIST_KEYS
+            and isinstance(section, list)
+            and isinstance(records.data.get(key, []), list)
         ):
             target = records.data.setdefault(key, [])
             records.section_files.setdefault(key, str(path))

@@ -89,9 +89,11 @@ def _format_2(data: dict, year: int) -> dict[str, PlannedOperation]:
                     notified += amount
                 status = _later(status, entry.get("statut"))
         shares = op.get("repartition")
-        qpv = tuple(s.get("qpv") for s in shares if isinstance(s, dict)) if isinstance(
-            shares, list
-        ) else ()
+        qpv = (
+            tuple(s.get("qpv") for s in shares if isinstance(s, dict))
+            if isinstance(shares, list)
+            else ()
+        )
         out[op["id"]] = PlannedOperation(
             op["id"],
             str(op.get("intitule") or op["id"]),

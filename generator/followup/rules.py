@@ -263,7 +263,10 @@ def _rules(followup: FollowUp, data: dict) -> list[Problem]:
             )
     for i, item in _items(followup, "participation"):
         if item.get("qpv") is not None and item["qpv"] not in qpv:
-            error(("participation", i, "qpv"), f"le quartier {item['qpv']} n'est pas un QPV du territoire")
+            error(
+                ("participation", i, "qpv"),
+                f"le quartier {item['qpv']} n'est pas un QPV du territoire",
+            )
         date = item.get("date")
         if isinstance(date, str) and date[:4].isdigit() and int(date[:4]) not in (year, year + 1):
             warn(
