@@ -44,6 +44,7 @@ def cli() -> None:
 
 def _register_commands() -> None:
     # imported here: these modules only import click and defer their heavy imports
+    from generator.cli.bilan import bilan
     from generator.cli.build import build
     from generator.cli.diff import diff
     from generator.cli.exporter import exporter
@@ -53,7 +54,7 @@ def _register_commands() -> None:
     from generator.cli.templates import templates
     from generator.cli.validate import validate
 
-    for command in (validate, init, build, pdf, diff, templates, importer, exporter):
+    for command in (validate, init, build, pdf, diff, templates, importer, exporter, bilan):
         cli.add_command(command)
 
 

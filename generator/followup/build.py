@@ -95,12 +95,12 @@ def chart_mark(name: str):
     return Markup(f"{CHART_MARK}{name}{CHART_MARK}")
 
 
-def document_contexts(context: dict, templates: TemplateSet, epci: str) -> list[tuple]:
+def document_contexts(context: dict, documents: list, epci: str) -> list[tuple]:
     """(template document, output name, context, title) of every document of the year."""
     year = context["annee"]
     charts = {"trajectoires": chart_mark("trajectoires"), "credits": chart_mark("credits")}
     jobs = []
-    for doc in templates.followup:
+    for doc in documents:
         base = dict(context, graphiques=dict(charts))
         if doc.for_each == "suivi-bailleur":
             rows = [(r["id"], r, False) for r in context["tfpb"] if r["bilan"]]
@@ -192,7 +192,7 @@ def render_followup(desc, followup, history, templates: TemplateSet, digest: str
     date = _date(followup.data, year)
     images = chart_images(context)
     outputs: dict[str, tuple[bytes, str]] = {}
-    for doc, name, ctx, title in document_contexts(context, templates, epci):
+    for doc, name, ctx, title in document_contexts(context, templates.followup, epci):
         document = render_template(doc.template, ctx)
         place_charts(document, images)
         data = deterministic_docx(
@@ -324,7 +324,7 @@ def build_followup(
         result.message = (
             f"impossible d'écrire {exc.filename or folder} : {exc.strerror or exc} (document "
             "ouvert dans Word ou Excel, disque plein ou dossier protégé ?) ; fermez-le ou "
-            "choisissez un autre dossier avec --sortie, puis relancez"
+            "choisissez un autre dossier de sortie, puis relancez"
         )
         result.seconds = time.perf_counter() - start
         return result

@@ -226,7 +226,7 @@ def _rules(followup: FollowUp, data: dict) -> list[Problem]:
             error(
                 ("tfpb", i, "bailleur"),
                 f"bilan TFPB de « {item.get('bailleur')} », qui n'a pas de convention TFPB dans "
-                f"la description{_guess(item.get('bailleur'), conventions)} ; bailleurs "
+                f"la description ; bailleurs "
                 f"conventionnés : {', '.join(sorted(conventions)) or 'aucun'}",
             )
             continue

@@ -243,6 +243,10 @@ def check_set(
         result.problems.extend(_marker_problems(doc.template))
         accessed |= check.accessed
         terminal |= check.terminal
+    for doc in template_set.followup:  # their context is the follow-up's, checked apart
+        result.documents.append(_display(doc.template))
+        check = DocumentCheck(doc.template, _display(doc.template), doc.for_each).run()
+        result.problems.extend(check.problems)
     manifest = _read_manifest(template_set.folder)
     skip = {str(s) for s in manifest.get("champs_non_affiches") or []}
     if not result.errors:

@@ -126,4 +126,7 @@ def render_markdown() -> str:
             lines.append(
                 f"| `{path_text(entry.path)}` | {kind} | {_cell(description)} | {example} |"
             )
+    from generator.maintenance.variables_followup import followup_markdown
+
+    lines += followup_markdown()
     return "\n".join(lines) + "\n"

@@ -118,8 +118,23 @@ def sample_context() -> dict:
 CONVENTION_ONLY = ("convention",)
 
 
+FOLLOWUP_KINDS = ("suivi", "suivi-bailleur")
+
+
+@lru_cache(maxsize=1)
+def followup_sample_contexts() -> dict[str, dict]:
+    """The contexts of the follow-up documents (`documents_suivi` of the manifest) for the
+    synthetic description and a complete follow-up of it."""
+    from generator.followup.sample import sample_contexts
+
+    return sample_contexts(synthetic_description())
+
+
 def context_for(for_each: str | None) -> dict:
-    """The context a document of the manifest gets (`pour_chaque: tfpb` adds `convention`)."""
+    """The context a document of the manifest gets (`pour_chaque: tfpb` adds `convention`;
+    the follow-up documents get the follow-up's context)."""
+    if for_each in FOLLOWUP_KINDS:
+        return followup_sample_contexts()[for_each]
     context = sample_context()
     if for_each == "tfpb":
         return context

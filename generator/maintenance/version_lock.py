@@ -50,7 +50,10 @@ def lock_problems(template_set, display) -> tuple[list[TemplateProblem], bool]:
     """Problems of the set's version against its lock file; True when the lock may be rewritten."""
     folder = template_set.folder
     lock_name = display(folder / LOCK_FILE)
-    current = {d.template.name: file_fingerprint(d.template) for d in template_set.documents}
+    current = {
+        d.template.name: file_fingerprint(d.template)
+        for d in template_set.documents + template_set.followup
+    }
     lock = read_lock(folder)
     if lock is None:
         message = (
@@ -114,7 +117,9 @@ def write_lock(template_set) -> Path:
         f'version: "{template_set.version}"',
         "fichiers:",
     ]
-    for doc in sorted(template_set.documents, key=lambda d: d.template.name):
+    for doc in sorted(
+        template_set.documents + template_set.followup, key=lambda d: d.template.name
+    ):
         lines.append(f'  "{doc.template.name}": {file_fingerprint(doc.template)}')
     target = template_set.folder / LOCK_FILE
     atomic_write(target, ("\n".join(lines) + "\n").encode("utf-8"))

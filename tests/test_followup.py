@@ -1,0 +1,267 @@
+"""The annual follow-up (`cdv bilan`): from the example's suivi/ files, the review, the report,
+the TFPB bilans and the workbook; every figure found again from the YAML; the report's headings
+those of the décret; charts in the documents; byte-identical rebuilds; bad input explained."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from conftest import CAS, ROOT
+from docx import Document
+
+from generator.cli.main import cli
+from generator.documents.formatting import montant
+
+EXAMPLE = ROOT / "contracts" / "creil-sud-oise"
+YEAR = 2025
+
+# Décret n° 2015-1118 du 3 septembre 2015 (rapport prévu à l'article L. 1111-2 du CGCT): the
+# contents of the report, item by item, in the order of the décret (see docs/sources-suivi.md),
+# then the consultation of the conseils citoyens, whose opinions are annexed.
+DECREE_HEADINGS = [
+    "Rappel des principales orientations du contrat de ville",
+    "Évolution de la situation des quartiers prioritaires au regard des objectifs de la "
+    "politique de la ville et du contrat",
+    "Actions menées au bénéfice des habitants des quartiers prioritaires au cours de l'année "
+    "écoulée",
+    "Perspectives d'évolution et améliorations nécessaires à la poursuite des objectifs du "
+    "contrat",
+    "Actions de développement social urbain des communes bénéficiaires de la dotation de "
+    "solidarité urbaine",
+    "Articulation entre les volets social, économique et urbain et avec le renouvellement urbain",
+    "Consultation des conseils citoyens et participation des habitants",
+]
+PERSPECTIVES = [
+    "Au regard des résultats obtenus et des moyens mobilisés",
+    "Renforcement des actions de droit commun",
+    "Coordination des acteurs et des politiques publiques",
+    "Participation des habitants",
+    "Évaluation des actions et des programmes",
+]
+
+
+def run(runner, *args):
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from click.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("bilan")
+    result = run(CliRunner(), "bilan", str(YEAR), str(EXAMPLE), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out / EXAMPLE.name / f"suivi-{YEAR}"
+
+
+def text_of(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(parts)
+
+
+def _load(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _yaml_figures():
+    """Planned and paid money per orientation, per funder, and TFPB figures, recomputed from
+    the YAML files with plain Python (not the follow-up package)."""
+    financing = _load(EXAMPLE / "financements.yaml")["financements"]
+    suivi = _load(EXAMPLE / "suivi" / f"{YEAR}.yaml")
+    orientations = {o["id"]: o["titre"] for o in _load(EXAMPLE / "orientations.yaml")["orientations"]}
+    # format 1: one operation per (financeur, programme, dispositif, type, orientation, qpv)
+    op_orientation, planned = {}, defaultdict(Decimal)
+    import re
+    import unicodedata
+
+    def slug(text):
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+    for line in financing["lignes"]:
+        label = re.sub(r"\s*\(\d+ postes?\)\s*", " ", line["dispositif"]).strip()
+        op_orientation[slug(label)] = line.get("orientation")
+        if line["annee"] == YEAR:
+            planned[line.get("orientation")] += Decimal(line["montant"])
+    paid = defaultdict(Decimal)
+    for item in suivi["operations"]:
+        paid[op_orientation[item["id"]]] += Decimal(item["verse"])
+    tfpb_files = [suivi] + [_load(p) for p in sorted((EXAMPLE / "suivi" / str(YEAR)).glob("*.yaml"))]
+    bilans = {b["bailleur"]: b for f in tfpb_files for b in f.get("tfpb", [])}
+    tfpb = {}
+    for path in sorted((EXAMPLE / "tfpb").glob("*.yaml")):
+        conv = _load(path)
+        b = bilans[conv["bailleur"]]
+        done = sum(Decimal(a["cout"]) for a in b["actions"])
+        tfpb[conv["bailleur"]] = {
+            "obtenu": Decimal(b["abattement_obtenu"]),
+            "realise": done,
+            "prevu": sum(Decimal(c["montant"]) for a in conv["actions"] for c in a["couts"] if c["annee"] == YEAR),
+            "solde": done - Decimal(b["abattement_obtenu"]),
+            "par_logement": (done / sum(p["logements"] for p in conv["patrimoine"])).quantize(Decimal(1)),
+        }
+    return orientations, planned, paid, tfpb
+
+
+def test_every_figure_from_the_yaml_is_in_the_review_report_and_workbook(built):
+    orientations, planned, paid, tfpb = _yaml_figures()
+    review = text_of(built / f"bilan-annuel-{YEAR}.docx")
+    report = text_of(built / f"rapport-politique-de-la-ville-{YEAR}.docx")
+    book = openpyxl.load_workbook(built / f"tableaux-suivi-{YEAR}.xlsx")
+    sheet = book["Crédits par orientation"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    missing = []
+    for oid, title in orientations.items():
+        for text, name in ((review, "revue"), (report, "rapport")):
+            line = next((ln for ln in text.splitlines() if ln.startswith(title + " | ")), "")
+            for figure in (planned[oid], paid[oid]):
+                if montant(figure) not in line:
+                    missing.append(f"{name}: {title} {montant(figure)}")
+        assert rows[title][1] == planned[oid] and rows[title][2] == paid[oid], title
+    total_planned, total_paid = sum(planned.values()), sum(paid.values())
+    assert f"{montant(total_planned)} ; versés : {montant(total_paid)}".replace(" :", "\u202f:") in review
+    transversal = rows["Transversal (sans orientation principale)"]
+    assert transversal[1] == planned[None] and transversal[2] == paid[None]
+    tfpb_sheet = {r[0]: r for r in book["TFPB"].iter_rows(min_row=2, values_only=True)}
+    for landlord, figures in tfpb.items():
+        name = {"oise-habitat": "Oise Habitat", "opac-oise": "l'OPAC de l'Oise", "clesence": "Clésence"}[landlord]
+        bilan = text_of(built / f"bilan-tfpb-{landlord}-{YEAR}.docx")
+        for key in ("obtenu", "realise", "prevu", "solde", "par_logement"):
+            if montant(figures[key]) not in bilan:
+                missing.append(f"{landlord}: {key} {montant(figures[key])}")
+        row = tfpb_sheet[name]
+        assert (row[3], row[4], row[5], row[6], row[7]) == (
+            figures["obtenu"], figures["prevu"], figures["realise"], figures["solde"],
+            figures["par_logement"],
+        ), landlord
+    roll_up = text_of(built / f"bilan-tfpb-ensemble-des-bailleurs-{YEAR}.docx")
+    assert montant(sum(f["realise"] for f in tfpb.values())) in roll_up
+    assert montant(sum(f["obtenu"] for f in tfpb.values())) in roll_up
+    assert not missing, missing
+
+
+def test_workbook_has_real_numbers_french_formats_and_frozen_headers(built):
+    book = openpyxl.load_workbook(built / f"tableaux-suivi-{YEAR}.xlsx")
+    assert {"Indicateurs", "Opérations", "TFPB", "TFPB par axe", "Engagements"} <= set(book.sheetnames)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+    ops = book["Opérations"]
+    cell = ops["D2"]
+    assert isinstance(cell.value, int | float) and "€" in cell.number_format
+    assert isinstance(book["Indicateurs"]["E2"].value, int | float)
+
+
+def test_report_headings_are_the_decree_list_item_by_item(built):
+    doc = Document(str(built / f"rapport-politique-de-la-ville-{YEAR}.docx"))
+    level1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert level1 == DECREE_HEADINGS
+    level2 = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    for heading in PERSPECTIVES + ["Creil", "Montataire"]:
+        assert heading in level2
+    text = text_of(built / f"rapport-politique-de-la-ville-{YEAR}.docx")
+    assert "décret n°\u00a02015-1118" in text
+    assert "le 10 mars 2026" in text  # consultation date shown
+    assert "Avis du conseil citoyen des Hauts de Creil" in text  # opinion annexed
+    sources = (ROOT / "docs" / "sources-suivi.md").read_text(encoding="utf-8")
+    assert "2015-1118" in sources
+
+
+def test_charts_are_images_in_the_documents(built):
+    for name in (f"bilan-annuel-{YEAR}.docx", f"rapport-politique-de-la-ville-{YEAR}.docx",
+                 f"bilan-tfpb-oise-habitat-{YEAR}.docx"):
+        with zipfile.ZipFile(built / name) as package:
+            media = [n for n in package.namelist() if n.startswith("word/media/") and n.endswith(".png")]
+            xml = package.read("word/document.xml").decode()
+        assert media and xml.count("<pic:pic") >= 1, name
+        assert "\ue003" not in xml, name  # no chart mark left
+
+
+def test_two_builds_are_byte_identical_and_second_is_incremental(tmp_path):
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        assert run(runner, "bilan", str(YEAR), str(EXAMPLE), "-o", str(out)).exit_code == 0
+    a, b = first / EXAMPLE.name / f"suivi-{YEAR}", second / EXAMPLE.name / f"suivi-{YEAR}"
+    names = sorted(p.name for p in a.iterdir() if p.name != "manifeste.json")
+    assert names == sorted(p.name for p in b.iterdir() if p.name != "manifeste.json")
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    again = run(runner, "bilan", str(YEAR), str(EXAMPLE), "-o", str(first))
+    assert "à jour" in again.output and again.exit_code == 0
+
+
+def test_hand_edited_document_is_not_overwritten(tmp_path):
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    assert run(runner, "bilan", str(YEAR), str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
+    target = tmp_path / EXAMPLE.name / f"suivi-{YEAR}" / f"bilan-annuel-{YEAR}.docx"
+    target.write_bytes(target.read_bytes() + b"retouche")
+    edited = target.read_bytes()
+    result = run(runner, "bilan", str(YEAR), str(EXAMPLE), "-o", str(tmp_path), "--force")
+    assert result.exit_code == 0
+    backups = list(target.parent.glob("bilan-annuel-*.sauvegarde-*.docx"))
+    assert backups and backups[0].read_bytes() == edited
+
+
+def test_example_follow_up_2024_builds_and_says_what_is_owed(tmp_path):
+    from click.testing import CliRunner
+
+    result = run(CliRunner(), "bilan", "2024", str(EXAMPLE), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "ars n'a pas rendu compte en 2024 de son engagement n° 1" in result.output
+    assert (tmp_path / EXAMPLE.name / "suivi-2024" / "bilan-annuel-2024.docx").is_file()
+
+
+# --------------------------------------------------------------------------- bad input
+
+BAD = [
+    ("indicateur-inconnu", "2025", "2025.yaml:4:9", "erreur",
+     ["indicateur « maitrise-francais-6eme » inconnu", "vouliez-vous dire « maitrise-francais-6e »"]),
+    ("operation-inconnue", "2025", "2025.yaml:4:10", "erreur",
+     ["opération « adultes-relai » inconnue", "« adultes-relais »"]),
+    ("annee-hors-contrat", "2031", "2031.yaml:2:8", "erreur", ["hors de la période du contrat (2024-2030)"]),
+    ("verse-superieur", "2025", "2025.yaml:4:33", "avertissement",
+     ["versé 450\u202f000\u00a0€", "plus que le montant notifié (405\u202f000\u00a0€)"]),
+    ("avant-signature", "2024", "2024.yaml:2:8", "erreur", ["avant la signature du contrat (2025)"]),
+    ("mauvaise-unite", "2025", "2025.yaml:6:12", "erreur", ["unité « personnes »", "se mesure en « % »"]),
+    ("bailleur-sans-convention", "2025", "2025.yaml:4:15", "erreur",
+     ["bilan TFPB de « picardie-habitat », qui n'a pas de convention TFPB"]),
+    ("doublon-deux-fichiers", "2025", "2025/oise-habitat.yaml:3:5", "erreur",
+     ["« oise-habitat » est déjà renseigné dans", "2025.yaml, ligne 4"]),
+]
+
+
+@pytest.mark.parametrize(("case", "year", "where", "severity", "fragments"), BAD, ids=[b[0] for b in BAD])
+def test_bad_follow_up_is_explained_where_it_is(tmp_path, case, year, where, severity, fragments):
+    from click.testing import CliRunner
+
+    territory = tmp_path / "creil-sud-oise"
+    shutil.copytree(EXAMPLE, territory, ignore=shutil.ignore_patterns("suivi"))
+    shutil.copytree(CAS / "suivi" / case, territory / "suivi")
+    if case == "avant-signature":
+        contract = territory / "contrat.yaml"
+        text = contract.read_text(encoding="utf-8")
+        contract.write_text(text.replace("  lieu_signature:", "  date_signature: 2025-02-10\n  lieu_signature:"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["bilan", year, str(territory), "-o", str(tmp_path / "out")])
+    assert "Traceback" not in result.output
+    lines = [ln for ln in result.output.splitlines() if f": {severity}: " in ln and where in ln]
+    assert any(all(f in ln for f in fragments) for ln in lines), result.output
+    if severity == "erreur":
+        assert result.exit_code == 1
+        assert not (tmp_path / "out" / "creil-sud-oise" / f"suivi-{year}").exists()
+    else:
+        assert result.exit_code == 0
