@@ -25,6 +25,7 @@ demo: $(VENV)/.installe
 	@# a territory with errors is reported, and the others are still produced
 	@$(BIN)/cdv validate $(CONTRACTS)/ || echo "→ Les territoires marqués ✘ ont des erreurs : corrigez-les (les autres sont produits quand même)."
 	@$(BIN)/cdv build $(CONTRACTS)/ --sortie $(BUILD) --parallele 2 || echo "→ Certains territoires n'ont pas été produits : voyez les erreurs ci-dessus."
+	@$(BIN)/cdv bilan 2025 $(CONTRACTS)/ --sortie $(BUILD) || echo "→ Certains suivis 2025 n'ont pas été produits : voyez les erreurs ci-dessus."
 	@echo
 	@echo "Les projets de contrat des exemples sont dans build/<territoire>/ (contrat-de-ville.docx et annexes)."
 	@echo "Pour décrire votre territoire : $(BIN)/cdv init contracts/mon-territoire --epci \"…\" --qpv QN…"
@@ -42,6 +43,7 @@ bench: $(VENV)/.installe
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_pdf_jobs.py --territoires 8
 	$(BIN)/python bench/bench_diff.py
+	$(BIN)/python bench/bench_bilan.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

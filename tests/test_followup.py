@@ -31,8 +31,7 @@ DECREE_HEADINGS = [
     "politique de la ville et du contrat",
     "Actions menées au bénéfice des habitants des quartiers prioritaires au cours de l'année "
     "écoulée",
-    "Perspectives d'évolution et améliorations nécessaires à la poursuite des objectifs du "
-    "contrat",
+    "Perspectives d'évolution et améliorations nécessaires à la poursuite des objectifs du contrat",
     "Actions de développement social urbain des communes bénéficiaires de la dotation de "
     "solidarité urbaine",
     "Articulation entre les volets social, économique et urbain et avec le renouvellement urbain",
@@ -79,7 +78,9 @@ def _yaml_figures():
     the YAML files with plain Python (not the follow-up package)."""
     financing = _load(EXAMPLE / "financements.yaml")["financements"]
     suivi = _load(EXAMPLE / "suivi" / f"{YEAR}.yaml")
-    orientations = {o["id"]: o["titre"] for o in _load(EXAMPLE / "orientations.yaml")["orientations"]}
+    orientations = {
+        o["id"]: o["titre"] for o in _load(EXAMPLE / "orientations.yaml")["orientations"]
+    }
     # format 1: one operation per (financeur, programme, dispositif, type, orientation, qpv)
     op_orientation, planned = {}, defaultdict(Decimal)
     import re
@@ -97,7 +98,9 @@ def _yaml_figures():
     paid = defaultdict(Decimal)
     for item in suivi["operations"]:
         paid[op_orientation[item["id"]]] += Decimal(item["verse"])
-    tfpb_files = [suivi] + [_load(p) for p in sorted((EXAMPLE / "suivi" / str(YEAR)).glob("*.yaml"))]
+    tfpb_files = [suivi] + [
+        _load(p) for p in sorted((EXAMPLE / "suivi" / str(YEAR)).glob("*.yaml"))
+    ]
     bilans = {b["bailleur"]: b for f in tfpb_files for b in f.get("tfpb", [])}
     tfpb = {}
     for path in sorted((EXAMPLE / "tfpb").glob("*.yaml")):
@@ -107,9 +110,16 @@ def _yaml_figures():
         tfpb[conv["bailleur"]] = {
             "obtenu": Decimal(b["abattement_obtenu"]),
             "realise": done,
-            "prevu": sum(Decimal(c["montant"]) for a in conv["actions"] for c in a["couts"] if c["annee"] == YEAR),
+            "prevu": sum(
+                Decimal(c["montant"])
+                for a in conv["actions"]
+                for c in a["couts"]
+                if c["annee"] == YEAR
+            ),
             "solde": done - Decimal(b["abattement_obtenu"]),
-            "par_logement": (done / sum(p["logements"] for p in conv["patrimoine"])).quantize(Decimal(1)),
+            "par_logement": (done / sum(p["logements"] for p in conv["patrimoine"])).quantize(
+                Decimal(1)
+            ),
         }
     return orientations, planned, paid, tfpb
 
@@ -130,19 +140,29 @@ def test_every_figure_from_the_yaml_is_in_the_review_report_and_workbook(built):
                     missing.append(f"{name}: {title} {montant(figure)}")
         assert rows[title][1] == planned[oid] and rows[title][2] == paid[oid], title
     total_planned, total_paid = sum(planned.values()), sum(paid.values())
-    assert f"{montant(total_planned)} ; versés : {montant(total_paid)}".replace(" :", "\u202f:") in review
+    assert (
+        f"{montant(total_planned)} ; versés : {montant(total_paid)}".replace(" :", "\u202f:")
+        in review
+    )
     transversal = rows["Transversal (sans orientation principale)"]
     assert transversal[1] == planned[None] and transversal[2] == paid[None]
     tfpb_sheet = {r[0]: r for r in book["TFPB"].iter_rows(min_row=2, values_only=True)}
     for landlord, figures in tfpb.items():
-        name = {"oise-habitat": "Oise Habitat", "opac-oise": "l'OPAC de l'Oise", "clesence": "Clésence"}[landlord]
+        name = {
+            "oise-habitat": "Oise Habitat",
+            "opac-oise": "l'OPAC de l'Oise",
+            "clesence": "Clésence",
+        }[landlord]
         bilan = text_of(built / f"bilan-tfpb-{landlord}-{YEAR}.docx")
         for key in ("obtenu", "realise", "prevu", "solde", "par_logement"):
             if montant(figures[key]) not in bilan:
                 missing.append(f"{landlord}: {key} {montant(figures[key])}")
         row = tfpb_sheet[name]
         assert (row[3], row[4], row[5], row[6], row[7]) == (
-            figures["obtenu"], figures["prevu"], figures["realise"], figures["solde"],
+            figures["obtenu"],
+            figures["prevu"],
+            figures["realise"],
+            figures["solde"],
             figures["par_logement"],
         ), landlord
     roll_up = text_of(built / f"bilan-tfpb-ensemble-des-bailleurs-{YEAR}.docx")
@@ -153,7 +173,9 @@ def test_every_figure_from_the_yaml_is_in_the_review_report_and_workbook(built):
 
 def test_workbook_has_real_numbers_french_formats_and_frozen_headers(built):
     book = openpyxl.load_workbook(built / f"tableaux-suivi-{YEAR}.xlsx")
-    assert {"Indicateurs", "Opérations", "TFPB", "TFPB par axe", "Engagements"} <= set(book.sheetnames)
+    assert {"Indicateurs", "Opérations", "TFPB", "TFPB par axe", "Engagements"} <= set(
+        book.sheetnames
+    )
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
     ops = book["Opérations"]
@@ -178,10 +200,11 @@ def test_report_headings_are_the_decree_list_item_by_item(built):
 
 
 def test_charts_are_images_in_the_documents(built):
-    for name in (f"bilan-annuel-{YEAR}.docx", f"rapport-politique-de-la-ville-{YEAR}.docx",
-                 f"bilan-tfpb-oise-habitat-{YEAR}.docx"):
+    for name in (f"bilan-annuel-{YEAR}.docx", f"rapport-politique-de-la-ville-{YEAR}.docx"):
         with zipfile.ZipFile(built / name) as package:
-            media = [n for n in package.namelist() if n.startswith("word/media/") and n.endswith(".png")]
+            media = [
+                n for n in package.namelist() if n.startswith("word/media/") and n.endswith(".png")
+            ]
             xml = package.read("word/document.xml").decode()
         assert media and xml.count("<pic:pic") >= 1, name
         assert "\ue003" not in xml, name  # no chart mark left
@@ -229,23 +252,71 @@ def test_example_follow_up_2024_builds_and_says_what_is_owed(tmp_path):
 # --------------------------------------------------------------------------- bad input
 
 BAD = [
-    ("indicateur-inconnu", "2025", "2025.yaml:4:9", "erreur",
-     ["indicateur « maitrise-francais-6eme » inconnu", "vouliez-vous dire « maitrise-francais-6e »"]),
-    ("operation-inconnue", "2025", "2025.yaml:4:10", "erreur",
-     ["opération « adultes-relai » inconnue", "« adultes-relais »"]),
-    ("annee-hors-contrat", "2031", "2031.yaml:2:8", "erreur", ["hors de la période du contrat (2024-2030)"]),
-    ("verse-superieur", "2025", "2025.yaml:4:33", "avertissement",
-     ["versé 450\u202f000\u00a0€", "plus que le montant notifié (405\u202f000\u00a0€)"]),
-    ("avant-signature", "2024", "2024.yaml:2:8", "erreur", ["avant la signature du contrat (2025)"]),
-    ("mauvaise-unite", "2025", "2025.yaml:6:12", "erreur", ["unité « personnes »", "se mesure en « % »"]),
-    ("bailleur-sans-convention", "2025", "2025.yaml:4:15", "erreur",
-     ["bilan TFPB de « picardie-habitat », qui n'a pas de convention TFPB"]),
-    ("doublon-deux-fichiers", "2025", "2025/oise-habitat.yaml:3:5", "erreur",
-     ["« oise-habitat » est déjà renseigné dans", "2025.yaml, ligne 4"]),
+    (
+        "indicateur-inconnu",
+        "2025",
+        "2025.yaml:4:9",
+        "erreur",
+        [
+            "indicateur « maitrise-francais-6eme » inconnu",
+            "vouliez-vous dire « maitrise-francais-6e »",
+        ],
+    ),
+    (
+        "operation-inconnue",
+        "2025",
+        "2025.yaml:4:10",
+        "erreur",
+        ["opération « adultes-relai » inconnue", "« adultes-relais »"],
+    ),
+    (
+        "annee-hors-contrat",
+        "2031",
+        "2031.yaml:2:8",
+        "erreur",
+        ["hors de la période du contrat (2024-2030)"],
+    ),
+    (
+        "verse-superieur",
+        "2025",
+        "2025.yaml:4:33",
+        "avertissement",
+        ["versé 450\u202f000\u00a0€", "plus que le montant notifié (405\u202f000\u00a0€)"],
+    ),
+    (
+        "avant-signature",
+        "2024",
+        "2024.yaml:2:8",
+        "erreur",
+        ["avant la signature du contrat (2025)"],
+    ),
+    (
+        "mauvaise-unite",
+        "2025",
+        "2025.yaml:6:12",
+        "erreur",
+        ["unité « personnes »", "se mesure en « % »"],
+    ),
+    (
+        "bailleur-sans-convention",
+        "2025",
+        "2025.yaml:4:15",
+        "erreur",
+        ["bilan TFPB de « picardie-habitat », qui n'a pas de convention TFPB"],
+    ),
+    (
+        "doublon-deux-fichiers",
+        "2025",
+        "2025/oise-habitat.yaml:3:5",
+        "erreur",
+        ["« oise-habitat » est déjà renseigné dans", "2025.yaml, ligne 4"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "year", "where", "severity", "fragments"), BAD, ids=[b[0] for b in BAD])
+@pytest.mark.parametrize(
+    ("case", "year", "where", "severity", "fragments"), BAD, ids=[b[0] for b in BAD]
+)
 def test_bad_follow_up_is_explained_where_it_is(tmp_path, case, year, where, severity, fragments):
     from click.testing import CliRunner
 
@@ -255,7 +326,10 @@ def test_bad_follow_up_is_explained_where_it_is(tmp_path, case, year, where, sev
     if case == "avant-signature":
         contract = territory / "contrat.yaml"
         text = contract.read_text(encoding="utf-8")
-        contract.write_text(text.replace("  lieu_signature:", "  date_signature: 2025-02-10\n  lieu_signature:"), encoding="utf-8")
+        contract.write_text(
+            text.replace("  lieu_signature:", "  date_signature: 2025-02-10\n  lieu_signature:"),
+            encoding="utf-8",
+        )
     result = CliRunner().invoke(cli, ["bilan", year, str(territory), "-o", str(tmp_path / "out")])
     assert "Traceback" not in result.output
     lines = [ln for ln in result.output.splitlines() if f": {severity}: " in ln and where in ln]
@@ -265,3 +339,20 @@ def test_bad_follow_up_is_explained_where_it_is(tmp_path, case, year, where, sev
         assert not (tmp_path / "out" / "creil-sud-oise" / f"suivi-{year}").exists()
     else:
         assert result.exit_code == 0
+
+
+def test_readme_follow_up_example_is_valid_against_the_example(tmp_path):
+    import re
+
+    from generator.description.load import load_territory
+    from generator.followup.load import load_followup
+    from generator.followup.rules import followup_problems
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Après la signature", 1)[1]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "suivi").mkdir()
+    (tmp_path / "suivi" / f"{YEAR}.yaml").write_text(block, encoding="utf-8")
+    followup = load_followup(tmp_path, YEAR)
+    problems = followup_problems(followup, load_territory(EXAMPLE).data)
+    assert followup.data["operations"] and not [p for p in problems if p.is_error], problems

@@ -143,9 +143,6 @@ def chart_images(context: dict) -> dict[str, bytes | None]:
         "trajectoires": charts.trajectories_png(context["indicateurs"], context["annee"]),
         "credits": charts.money_png(context["financement_orientations"]),
     }
-    for row in context["tfpb"]:
-        images[f"tfpb:{row['id']}"] = charts.tfpb_png(row["axes"])
-    images[f"tfpb:{ROLL_UP}"] = charts.tfpb_png(context["tfpb_total"]["axes"])
     return images
 
 

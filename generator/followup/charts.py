@@ -8,43 +8,47 @@ data in a table beside it in the documents.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 WIDTH_CM = 16.0
-_DPI = 120
+_DPI = 100
 
 
-def _pyplot():
+_STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _figure(width_in: float, height_in: float, rows: int = 1, columns: int = 1):
+    """A figure on the Agg canvas (no pyplot, no window, no global figure list)."""
     import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(
-        {
-            "font.family": "DejaVu Sans",
-            "font.size": 8,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "svg.hashsalt": "cdv",
-        }
-    )
-    return plt
+    with matplotlib.rc_context(_STYLE):
+        fig = Figure(figsize=(width_in, height_in))
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(rows, columns, squeeze=False)
+    return fig, axes
 
 
 def _png(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
-    import matplotlib.pyplot as plt
+    import matplotlib
 
-    plt.close(fig)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_STYLE):
+        fig.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
-def _fr(value: float) -> str:
-    from generator.documents.formatting import nombre
-
-    return nombre(value)
+def _fr(value) -> str:
+    """A tick label in French (« 1 200 », « 42,5 »): plain Python, as ticks are many."""
+    value = float(value)
+    if value == int(value):
+        return f"{int(value):,}".replace(",", "\u202f")
+    return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
 
 
 def trajectories_png(indicators: list[dict], year: int) -> bytes | None:
@@ -53,10 +57,9 @@ def trajectories_png(indicators: list[dict], year: int) -> bytes | None:
     shown = [i for i in indicators if i["reference"] is not None and i["annee_reference"]]
     if not shown:
         return None
-    plt = _pyplot()
     columns = 2
     rows = (len(shown) + columns - 1) // columns
-    fig, axes = plt.subplots(rows, columns, figsize=(WIDTH_CM / 2.54, 1.9 * rows), squeeze=False)
+    fig, axes = _figure(WIDTH_CM / 2.54, 1.9 * rows, rows, columns)
     for ax, ind in zip([a for row in axes for a in row], shown, strict=False):
         path_x, path_y = [ind["annee_reference"]], [ind["reference"]]
         for target_year, key in ((2027, "cible_2027"), (2030, "cible_2030")):
@@ -68,16 +71,25 @@ def trajectories_png(indicators: list[dict], year: int) -> bytes | None:
         ys = [ind["reference"]] + [p["valeur"] for p in ind["serie"]]
         color = "#c0392b" if ind["en_retard"] else "#1f5fa8"
         ax.plot(xs, ys, marker="o", markersize=3, color=color, linewidth=1.5, label="observé")
-        title = ind["libelle"] if len(ind["libelle"]) <= 50 else ind["libelle"][:48] + "…"
-        ax.set_title(title, fontsize=7, loc="left")
+        title = ind["libelle"] if len(ind["libelle"]) <= 46 else ind["libelle"][:44] + "…"
+        ax.set_title(title, fontsize=7, loc="left", y=1.04)  # a fixed place: no layout pass
         ax.set_xlim(min(path_x + xs) - 0.5, 2030.5)
         ax.set_xticks(sorted({*path_x, year}))
         ax.tick_params(labelsize=6)
+        ax.yaxis.set_major_locator(_locator())
         ax.yaxis.set_major_formatter(_formatter(ind["unite"]))
     for ax in [a for row in axes for a in row][len(shown) :]:
         ax.set_visible(False)
-    fig.tight_layout()
+    fig.subplots_adjust(
+        left=0.08, right=0.98, top=1 - 0.3 / rows, bottom=0.2 / rows, wspace=0.3, hspace=0.55
+    )
     return _png(fig)
+
+
+def _locator():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(4)
 
 
 def _formatter(unit: str):
@@ -92,8 +104,9 @@ def money_png(rows: list[dict], legend: tuple[str, str] = ("prévu", "versé")) 
     rows = [r for r in rows if r["prevu"] or r["verse"]]
     if not rows:
         return None
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, 0.4 * len(rows) + 0.9))
+    height = 0.4 * len(rows) + 0.9
+    fig, axes = _figure(WIDTH_CM / 2.54, height)
+    ax = axes[0][0]
     labels = [r["titre"] if len(r["titre"]) <= 45 else r["titre"][:42] + "…" for r in rows]
     positions = list(range(len(rows)))[::-1]
     planned = [float(r["prevu"]) for r in rows]
@@ -104,23 +117,11 @@ def money_png(rows: list[dict], legend: tuple[str, str] = ("prévu", "versé")) 
     ax.set_yticklabels(labels, fontsize=7)
     from matplotlib.ticker import FuncFormatter
 
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda v, _p: _fr(Decimal(int(v)) / 1000) + "\u202fk€")
-    )
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _fr(round(v / 1000)) + "\u202fk€"))
     ax.tick_params(axis="x", labelsize=6)
     ax.legend(fontsize=7, frameon=False, loc="lower right")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.42, right=0.97, top=1 - 0.15 / height, bottom=0.45 / height)
     return _png(fig)
-
-
-def tfpb_png(axes_rows: list[dict]) -> bytes | None:
-    """Per axis of the national framework: planned vs carried-out valued actions."""
-    if not any(r["prevu"] or r["realise"] for r in axes_rows):
-        return None
-    return money_png(
-        [{"titre": r["axe"], "prevu": r["prevu"], "verse": r["realise"]} for r in axes_rows],
-        legend=("prévu", "réalisé"),
-    )
 
 
 def chart_png(kind: str, context: dict) -> bytes | None:

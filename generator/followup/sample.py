@@ -29,18 +29,33 @@ def sample_followup(data: dict, year: int = SAMPLE_YEAR) -> dict:
             for ind in indicators
         ],
         "operations": [
-            {"id": op.id, "verse": 0, "statut": "verse", "realisation": "realise",
-             "commentaire": "commentaire"}
+            {
+                "id": op.id,
+                "verse": 0,
+                "statut": "verse",
+                "realisation": "realise",
+                "commentaire": "commentaire",
+            }
             for op in ops
         ],
         "engagements": [
-            {"signataire": sid, "objectif": 1, "statut": "reporte", "realise": "fait",
-             "commentaire": "commentaire"}
+            {
+                "signataire": sid,
+                "objectif": 1,
+                "statut": "reporte",
+                "realise": "fait",
+                "commentaire": "commentaire",
+            }
             for sid in sheets
         ],
         "actions": [
-            {"orientation": oid, "objectif": 1, "action": 1, "statut": "realise",
-             "commentaire": "commentaire"}
+            {
+                "orientation": oid,
+                "objectif": 1,
+                "action": 1,
+                "statut": "realise",
+                "commentaire": "commentaire",
+            }
             for oid in orientations
         ],
         "tfpb": [
@@ -53,15 +68,28 @@ def sample_followup(data: dict, year: int = SAMPLE_YEAR) -> dict:
             for landlord in references.conventions(data)
         ],
         "participation": [
-            {"date": f"{year}-03-01", "type": "conseil_citoyen", "intitule": "séance",
-             "qpv": qpv[0] if qpv else None, "participants": 10}
+            {
+                "date": f"{year}-03-01",
+                "type": "conseil_citoyen",
+                "intitule": "séance",
+                "qpv": qpv[0] if qpv else None,
+                "participants": 10,
+            }
         ],
         "rapport": {
             "situation": "texte",
             "actions_epci_communes": "texte",
             "actions_autres_signataires": "texte",
-            "perspectives": {k: "texte" for k in (
-                "resultats", "droit_commun", "coordination", "participation", "evaluation")},
+            "perspectives": {
+                k: "texte"
+                for k in (
+                    "resultats",
+                    "droit_commun",
+                    "coordination",
+                    "participation",
+                    "evaluation",
+                )
+            },
             "dsu": [{"commune": c, "montant": 1000, "actions": "texte"} for c in communes[:1]],
             "renouvellement_urbain": "texte",
             "consultation_conseils_citoyens": f"{year + 1}-03-01",
@@ -73,12 +101,15 @@ def sample_followup(data: dict, year: int = SAMPLE_YEAR) -> dict:
 
 def sample_contexts(data: dict) -> dict[str, dict]:
     """The context of a follow-up document (`suivi`) and of a TFPB bilan (`suivi-bailleur`)."""
-    from generator.followup.build import chart_mark, document_contexts
+    from generator.followup.build import document_contexts
     from generator.followup.context import followup_context
     from generator.followup.load import Opinion
 
     context = followup_context(
-        data, sample_followup(data), SAMPLE_YEAR, {},
+        data,
+        sample_followup(data),
+        SAMPLE_YEAR,
+        {},
         [Opinion("avis.txt", "Avis du conseil citoyen", ["texte"])],
     )
 
@@ -91,8 +122,7 @@ def sample_contexts(data: dict) -> dict[str, dict]:
     out = {}
     for doc, _name, ctx, _title in document_contexts(context, documents, "EPCI"):
         out.setdefault(doc.for_each, ctx)
-    out.setdefault("suivi-bailleur", dict(
-        out["suivi"], bailleur=context["tfpb_total"], consolidation=True,
-        graphiques=dict(out["suivi"]["graphiques"], tfpb=chart_mark("tfpb")),
-    ))
+    out.setdefault(
+        "suivi-bailleur", dict(out["suivi"], bailleur=context["tfpb_total"], consolidation=True)
+    )
     return out

@@ -36,11 +36,10 @@ TOP = {
     "participants).",
     "rapport": "Ce que le rapport sur la politique de la ville dit en plus des chiffres "
     "(rubrique « rapport » du suivi).",
-    "avis": "Les avis des conseils citoyens déposés dans suivi/<année>/avis/ (titre, "
-    "paragraphes).",
+    "avis": "Les avis des conseils citoyens déposés dans suivi/<année>/avis/ (titre, paragraphes).",
     "graphiques": "Les graphiques, chacun seul dans son paragraphe : "
-    "`{{ graphiques.trajectoires }}`, `{{ graphiques.credits }}`, `{{ graphiques.tfpb }}` "
-    "(bilans TFPB).",
+    "`{{ graphiques.trajectoires }}` (trajectoire des indicateurs), `{{ graphiques.credits }}` "
+    "(crédits prévus et versés par orientation).",
     "bailleur": "Bilans TFPB seulement : le bailleur du document (champs de `tfpb[]`).",
     "consolidation": "Bilans TFPB seulement : oui pour le document de l'ensemble des bailleurs.",
 }
