@@ -234,7 +234,7 @@ def test_hand_edited_document_is_not_overwritten(tmp_path):
     target = tmp_path / EXAMPLE.name / f"suivi-{YEAR}" / f"bilan-annuel-{YEAR}.docx"
     target.write_bytes(target.read_bytes() + b"retouche")
     edited = target.read_bytes()
-    result = run(runner, "bilan", str(YEAR), str(EXAMPLE), "-o", str(tmp_path), "--force")
+    result = run(runner, "bilan", str(YEAR), str(EXAMPLE), "-o", str(tmp_path), "--remplacer")
     assert result.exit_code == 0
     backups = list(target.parent.glob("bilan-annuel-*.sauvegarde-*.docx"))
     assert backups and backups[0].read_bytes() == edited
@@ -332,7 +332,11 @@ def test_bad_follow_up_is_explained_where_it_is(tmp_path, case, year, where, sev
         )
     result = CliRunner().invoke(cli, ["bilan", year, str(territory), "-o", str(tmp_path / "out")])
     assert "Traceback" not in result.output
-    lines = [ln for ln in result.output.splitlines() if f": {severity}: " in ln and where in ln]
+    lines = [
+        ln
+        for ln in result.output.splitlines()
+        if (f": {severity}: " in ln or f": {severity} : " in ln) and where in ln
+    ]
     assert any(all(f in ln for f in fragments) for ln in lines), result.output
     if severity == "erreur":
         assert result.exit_code == 1

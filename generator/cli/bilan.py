@@ -13,6 +13,9 @@ import click
 from generator.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    IntRange,
+    jobs_option,
+    option,
     output_option,
     templates_option,
     territories_and_templates,
@@ -24,21 +27,18 @@ from generator.cli.common import help_option as _help_option
 
 
 @click.command(cls=_Command, add_help_option=False)
-@click.argument("annee", type=click.IntRange(2000, 2100), metavar="ANNEE")
+@click.argument("annee", type=IntRange(2000, 2100), metavar="ANNEE")
 @territories_argument
 @output_option
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    default=1,
-    metavar="N",
-    help="Nombre de territoires produits en parallèle.",
-)
-@click.option(
-    "--force",
+@jobs_option
+@option(
+    "--remplacer",
+    "force",
+    aliases=("--force",),
     is_flag=True,
-    help="Tout reproduire, et remplacer les documents modifiés à la main (après sauvegarde).",
+    help="Tout reproduire, et remplacer les documents modifiés à la main (ils sont d'abord "
+    "sauvegardés à côté, ….sauvegarde-1.docx). Sans cette option, un document modifié à la "
+    "main n'est jamais écrasé.",
 )
 @templates_option
 @_help_option
