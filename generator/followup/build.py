@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.description.paths import output_slug
 from generator.description.problems import Problem
 from generator.documents.build import (
     BUILT,
@@ -25,10 +26,9 @@ from generator.documents.build import (
     UP_TO_DATE,
     DocumentOutcome,
     input_files,
-    read_manifest,
-    write_manifest,
     write_outputs,
 )
+from generator.documents.manifest import ManifestError, read_manifest, write_manifest
 from generator.documents.marks import CHART_MARK
 from generator.documents.templates import TemplateSet, resolve_for_territory
 from generator.followup import load as followup_load
@@ -83,12 +83,6 @@ def inputs_hash(root: Path, year: int, templates: TemplateSet) -> str:
     return digest.hexdigest()
 
 
-def _slug(value: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "bailleur"
-
-
 def chart_mark(name: str):
     from markupsafe import Markup
 
@@ -123,7 +117,7 @@ def document_contexts(context: dict, documents: list, epci: str) -> list[tuple]:
                 )
                 title = f"{doc.title} {year} — {row['nom']}"
                 ctx["doc"] = _doc(epci, title, year)
-                name = doc.output.format(bailleur=_slug(landlord), annee=year)
+                name = doc.output.format(bailleur=output_slug(landlord), annee=year)
                 jobs.append((doc, name, ctx, title))
             continue
         title = f"{doc.title} {year}"
@@ -243,7 +237,10 @@ def _date(data: dict, year: int) -> str:
 def up_to_date(root: Path, year: int, output: Path, templates: TemplateSet) -> BilanResult | None:
     start = time.perf_counter()
     folder = output_folder(output, root, year)
-    previous = read_manifest(folder)
+    try:
+        previous = read_manifest(folder)
+    except ManifestError:
+        return None  # the build says why
     documents = previous.get("documents", {})
     if previous.get("empreinte") != inputs_hash(root, year, templates) or not all(
         (folder / n).is_file() for n in documents
@@ -298,7 +295,12 @@ def build_followup(
         result.status, result.message = FAILED, str(exc)
         result.seconds = time.perf_counter() - start
         return result
-    previous = read_manifest(folder)
+    try:
+        previous = read_manifest(folder)
+    except ManifestError as exc:
+        result.status, result.message = FAILED, str(exc)
+        result.seconds = time.perf_counter() - start
+        return result
     manifest = {
         "format": 1,
         "outil": __version__,
