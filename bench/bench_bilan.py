@@ -56,9 +56,11 @@ def main() -> None:
     )
     print(f"rapport bilan/build : {bilan_seconds / build_seconds:5.2f} (objectif : au plus 1,5)")
     print(f"cdv bilan à refaire à l'identique : {noop_seconds:5.2f} s")
-    failed = [r.territory for r in done if r.status != "construit"]
+    failed = [r for r in done if r.status != "construit"]
     if failed:
-        print(f"non produits : {len(failed)} ({failed[0]}…)")
+        first = failed[0]
+        why = first.message or "; ".join(p.message for p in first.problems if p.is_error)
+        print(f"non produits : {len(failed)} ({first.territory} : {first.status}, {why})")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from generator.cli.common import (
 )
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
+from generator.cli.common import echo as _echo
 from generator.cli.common import help_option as _help_option
 
 
@@ -71,13 +72,13 @@ def bilan(
         roots = [r for r in roots if followup_files(r, annee)]
         if without:
             names = ", ".join(r.name for r in without)
-            click.echo(f"Sans suivi {annee} (ignorés) : {names}")
+            _echo(f"Sans suivi {annee} (ignorés) : {names}")
         if not roots:
-            click.echo(f"Aucun territoire n'a de fichier suivi/{annee}.yaml.", err=True)
+            _echo(f"Aucun territoire n'a de fichier suivi/{annee}.yaml.", err=True)
             sys.exit(EXIT_PROBLEMS)
 
     def report(result) -> None:
-        click.echo(f"{result.territory} : {result.status}")
+        _echo(f"{result.territory} : {result.status}")
 
     results = build_followup_many(
         roots, annee, output, templates, jobs=jobs, force=force, on_result=report
@@ -95,12 +96,12 @@ def _summary(results, output: Path, year: int) -> None:
             if problem.is_error or result.status != "à jour":
                 line = problem.format()
                 head, _, rest = line.partition(":")
-                click.echo(_display(head) + ":" + rest, err=True)
+                _echo(_display(head) + ":" + rest, err=True)
         if result.message:
-            click.echo(click.style(f"✘ {result.territory} : {result.message}", fg="red"), err=True)
+            _echo(f"✘ {result.territory} : {result.message}", err=True, fg="red")
         for doc in result.documents:
             if doc.status in (PROTECTED, REPLACED, REMOVED) or doc.note:
-                click.echo(f"  ! {result.territory}/{doc.name} : {doc.status} — {doc.note}")
+                _echo(f"  ! {result.territory}/{doc.name} : {doc.status} — {doc.note}")
     header = ("Territoire", "Statut", "Écrits", "Inchangés", "Erreurs", "Avert.")
     rows = [
         (
@@ -114,7 +115,7 @@ def _summary(results, output: Path, year: int) -> None:
         for r in results
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    click.echo()
+    _echo()
     for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-    click.echo(f"\nDocuments dans : {_display(str(output))}/<territoire>/suivi-{year}/")
+        _echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+    _echo(f"\nDocuments dans : {_display(str(output))}/<territoire>/suivi-{year}/")
