@@ -475,9 +475,11 @@ def test_final_status_has_no_watermark_and_changes_the_digest(built):
     draft = plan_territory(root, folder, templates, draft=True)
     assert draft.info.watermark
     assert draft.contract.docx == folder / "contrat-de-ville.brouillon.docx"
-    assert draft.annexes[1].standalone == "annexe-2-convention-tfpb-oise-habitat.brouillon.pdf"
+    # annexes in the order of their numbers: the convention (2) before the financial annex (3)
+    assert draft.annexes[0].standalone == "annexe-2-convention-tfpb-oise-habitat.brouillon.pdf"
     assert set(draft.outputs()) == {
         "contrat-de-ville-signature.brouillon.pdf",
+        "contrat-de-ville-signature.brouillon.docx",  # the Word contract of the package
         "annexe-2-convention-tfpb-oise-habitat.brouillon.pdf",
     }
 
