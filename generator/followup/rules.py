@@ -46,7 +46,6 @@ def _rules(followup: FollowUp, data: dict) -> list[Problem]:
         out.append(rec.problem(AVERTISSEMENT, path, message))
 
     year = followup.year
-    main = f"{FOLDER}/{year}.yaml"
     if "annee" in followup.data and followup.data["annee"] != year:
         error(
             ("annee",),
@@ -282,7 +281,6 @@ def _rules(followup: FollowUp, data: dict) -> list[Problem]:
                 f"la commune {item.get('commune')} n'est pas une commune du territoire "
                 f"({', '.join(f'{c} {n}' for c, n in sorted(communes.items()))})",
             )
-    del main
     return out
 
 
