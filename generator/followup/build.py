@@ -208,7 +208,7 @@ def render_followup(desc, followup, history, templates: TemplateSet, digest: str
         outputs[name] = (data, doc.template.name)
     name = WORKBOOK.format(annee=year)
     outputs[name] = (
-        workbook_bytes(tables(context), title=f"Suivi {year} — {epci}", date=date),
+        workbook_bytes(tables(context), title=f"Suivi {year} — {epci}"),
         "(classeur)",
     )
     return outputs

@@ -20,6 +20,10 @@ __all__ = ["Column", "SheetTable", "workbook_bytes", "EURO", "EURO_CENTS"]
 
 EURO = '#,##0 "€"'
 EURO_CENTS = '#,##0.00 "€"'
+# other kinds of column (the follow-up's tables): a number with up to two decimals, a share
+# stored as a fraction (0.665) and shown as « 66,5 % », a date (a `datetime.date` value)
+FORMATS = {"number": "#,##0", "percent": "0.0 %", "date": "dd/mm/yyyy"}
+NUMBER_DECIMAL = "#,##0.0"  # a number column where some value has decimals
 FIXED_DATE = _dt.datetime(2024, 1, 1)
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -27,7 +31,7 @@ _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 @dataclass(frozen=True)
 class Column:
     title: str
-    kind: str = "text"  # "text", "euro", "integer"
+    kind: str = "text"  # "text", "euro", "integer", or a kind of FORMATS
     total: bool = False  # summed in the totals row
 
 
@@ -75,8 +79,10 @@ def workbook_bytes(tables: list[SheetTable], title: str = "") -> bytes:
             ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
         last = len(table.rows) + 1
         for index, column in enumerate(table.columns, start=1):
-            if column.kind == "euro":
-                fmt = EURO_CENTS if cents[index - 1] else EURO
+            if column.kind == "euro" or column.kind in FORMATS:
+                fmt = FORMATS.get(column.kind) or (EURO_CENTS if cents[index - 1] else EURO)
+                if column.kind == "number" and _has_decimals(table.rows, index - 1):
+                    fmt = NUMBER_DECIMAL
                 for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
                     cell.number_format = fmt
         if table.total_label:
@@ -104,6 +110,10 @@ def workbook_bytes(tables: list[SheetTable], title: str = "") -> bytes:
     out = io.BytesIO()
     book.save(out)
     return _deterministic(out.getvalue())
+
+
+def _has_decimals(rows: list[list], index: int) -> bool:
+    return any(isinstance(r[index], float | Decimal) and r[index] != int(r[index]) for r in rows)
 
 
 def _sheet_name(name: str) -> str:
