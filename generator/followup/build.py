@@ -116,18 +116,19 @@ def document_contexts(context: dict, documents: list, epci: str) -> list[tuple]:
                     graphiques=dict(charts, tfpb=chart_mark(f"tfpb:{landlord}")),
                 )
                 title = f"{doc.title} {year} — {row['nom']}"
-                ctx["doc"] = _doc(epci, title, year)
+                ctx["doc"] = _doc(epci, title, context["periode"])
                 name = doc.output.format(bailleur=output_slug(landlord), annee=year)
                 jobs.append((doc, name, ctx, title))
             continue
         title = f"{doc.title} {year}"
-        base["doc"] = _doc(epci, title, year)
+        base["doc"] = _doc(epci, title, context["periode"])
         jobs.append((doc, doc.output.format(annee=year), base, title))
     return jobs
 
 
-def _doc(epci: str, title: str, year: int) -> dict:
-    return {"epci": epci, "titre": title, "mention": f"suivi {year}", "date_mention": ""}
+def _doc(epci: str, title: str, period: str) -> dict:
+    """What the header and footer of the set read (`doc.epci`, `doc.mention`, `doc.periode`)."""
+    return {"epci": epci, "titre": title, "mention": title, "periode": period, "date_mention": ""}
 
 
 def chart_images(context: dict) -> dict[str, bytes | None]:

@@ -308,8 +308,10 @@ def followup_context(
     states["non renseigné"] = counts.get("non_renseigne", 0)
     territory = data.get("territoire") or {}
     epci = territory.get("epci") or {}
+    start, end = references.period(data)
     return {
         "annee": year,
+        "periode": f"{start}-{end}",
         "epci": {"nom": epci.get("nom"), "sigle": epci.get("sigle")},
         "qpv_liste": [{"code": c, "nom": n} for c, n in qpv_names.items()],
         "synthese": {

@@ -10,7 +10,9 @@ from generator.maintenance.variables_sample import followup_sample_contexts
 
 TOP = {
     "annee": "L'année suivie (celle de suivi/<année>.yaml).",
-    "doc": "Le document : intercommunalité (`doc.epci`), titre, mention de l'en-tête.",
+    "doc": "Le document : intercommunalité (`doc.epci`), titre, mention de l'en-tête, période "
+    "du contrat (`doc.periode`).",
+    "periode": "La période du contrat (« 2024-2030 »).",
     "epci": "Nom et sigle de l'intercommunalité.",
     "qpv_liste": "Les QPV du territoire (code, nom).",
     "synthese": "La synthèse de l'année : indicateurs en bonne voie ou en retard, crédits prévus "
