@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CAS, ROOT, dump, line_of, minimal, write_territory
+from conftest import CAS, ROOT, dump, line_of, minimal_format_1, write_territory
 
 
 def problem_lines(result, severity: str = "erreur") -> list[str]:
@@ -183,7 +183,7 @@ def test_duplicate_key(run, tmp_path):
 
 
 def test_unknown_top_level_key_suggests_the_right_one(run, tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["gouvernace"] = data.pop("gouvernance")
     root = write_territory(tmp_path / "t", data, split=True)
     expect(
@@ -205,7 +205,7 @@ def test_unknown_top_level_key_suggests_the_right_one(run, tmp_path):
     ],
 )
 def test_unknown_nested_key_suggests_the_right_one(run, tmp_path, section, path, typo, right):
-    data = minimal()
+    data = minimal_format_1()
     node = data[section]
     for part in path:
         node = node[part]
@@ -223,7 +223,7 @@ def test_unknown_nested_key_suggests_the_right_one(run, tmp_path, section, path,
 
 
 def test_wrong_type(run, tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["territoire"]["qpv"][0]["population"] = "beaucoup"
     root = write_territory(tmp_path / "t", data, split=True)
     contrat = root / "contrat.yaml"
@@ -244,7 +244,7 @@ def test_wrong_type(run, tmp_path):
 def test_wrong_type_of_an_enumeration_gives_no_internal_error(run, tmp_path, bad):
     # Bug fixed: a list or mapping as a signatory's type crashed rule_signatories
     # (unhashable value) and showed « erreur interne » to the pilot.
-    data = minimal()
+    data = minimal_format_1()
     data["signataires"][0]["type"] = bad
     root = write_territory(tmp_path / "t", data)
     result = run("validate", root)
@@ -269,7 +269,7 @@ def test_wrong_type_of_an_enumeration_gives_no_internal_error(run, tmp_path, bad
 
 
 def test_value_outside_an_enumeration_suggests_the_closest(run, tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["gouvernance"]["instances"][0]["type"] = "pilotge"
     root = write_territory(tmp_path / "t", data, split=True)
     gouvernance = root / "gouvernance.yaml"
@@ -285,7 +285,7 @@ def test_value_outside_an_enumeration_suggests_the_closest(run, tmp_path):
 def test_bad_qpv_code_as_a_key_points_at_that_key(run, tmp_path):
     # Bug fixed: a key refused by `propertyNames` was reported at the first line of the
     # mapping, not at the wrong key.
-    data = minimal()
+    data = minimal_format_1()
     data["diagnostic"] = {
         "indicateurs": [{"libelle": "Chômage", "qpv": {"QN06001M": 31.5, "Rouher": 28}}]
     }
@@ -301,7 +301,7 @@ def test_bad_qpv_code_as_a_key_points_at_that_key(run, tmp_path):
 
 
 def test_negative_amount(run, tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["financements"]["lignes"][1]["montant"] = -5
     root = write_territory(tmp_path / "t", data, split=True)
     financements = root / "financements.yaml"
@@ -316,7 +316,7 @@ def test_negative_amount(run, tmp_path):
 
 
 def test_year_2019(run, tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["financements"]["lignes"][1]["annee"] = 2019
     data["financements"]["totaux"] = []
     root = write_territory(tmp_path / "t", data, split=True)
@@ -330,7 +330,7 @@ def test_year_2019(run, tmp_path):
 
 
 def test_qpv_code_that_does_not_exist(run, tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["territoire"]["qpv"].append({"code": "QN06099M", "population": 10})
     root = write_territory(tmp_path / "t", data, split=True)
     contrat = root / "contrat.yaml"
@@ -344,7 +344,7 @@ def test_qpv_code_that_does_not_exist(run, tmp_path):
 
 
 def test_qpv_code_with_a_wrong_format(run, tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["territoire"]["qpv"].append({"code": "QPV-Rouher", "population": 10})
     root = write_territory(tmp_path / "t", data, split=True)
     contrat = root / "contrat.yaml"
@@ -357,7 +357,7 @@ def test_qpv_code_with_a_wrong_format(run, tmp_path):
 
 
 def test_real_qpv_of_another_departement(run, tmp_path):
-    data = minimal()  # an Oise territory (Creil)
+    data = minimal_format_1()  # an Oise territory (Creil)
     data["territoire"]["qpv"].append({"code": "QN08001M", "population": 10})
     root = write_territory(tmp_path / "t", data, split=True)
     contrat = root / "contrat.yaml"
@@ -371,7 +371,7 @@ def test_real_qpv_of_another_departement(run, tmp_path):
 
 
 def test_unquoted_insee_code_loses_its_leading_zero(run, tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["territoire"]["communes"].append({"nom": "Bourg-en-Bresse", "insee": "INSEE"})
     root = tmp_path / "t"
     root.mkdir()
@@ -399,7 +399,7 @@ def test_empty_file(run, tmp_path):
 
 
 def test_list_where_a_mapping_is_expected(run, tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["gouvernance"] = [{"nom": "Comité de pilotage", "type": "pilotage"}]
     root = write_territory(tmp_path / "t", data, split=True)
     expect(
@@ -468,7 +468,7 @@ def test_python_tag_is_never_executed(run, tmp_path, template):
 
 
 def test_reference_to_an_unknown_signatory(run, tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["engagements"][0]["signataire"] = "etta"
     root = write_territory(tmp_path / "t", data, split=True)
     sheet = root / "engagements" / "etta.yaml"

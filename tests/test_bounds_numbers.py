@@ -15,7 +15,7 @@ def huge(where: str) -> dict:
     if where == "population":
         data["territoire"]["qpv"][0]["population"] = HUGE
     elif where == "montant":
-        data["financements"]["lignes"][0]["montant"] = HUGE
+        data["financements"]["operations"][0]["financeurs"][0]["annees"][0]["montant"] = HUGE
     elif where == "logements":
         data["tfpb"][0]["patrimoine"][0]["logements"] = HUGE
     else:
@@ -42,7 +42,7 @@ def test_a_huge_number_is_a_located_validation_error(run, tmp_path, where, needl
 def test_a_huge_number_never_fails_the_build_nor_the_diff(run, tmp_path):
     root = write_territory(tmp_path / "t", huge("montant"))
     data = huge("population")
-    data["financements"]["lignes"][0]["montant"] = HUGE
+    data["financements"]["operations"][0]["financeurs"][0]["annees"][0]["montant"] = HUGE
     write_territory(root, data)
     result = run("build", root, "-o", tmp_path / "out")
     assert result.exit_code == 1
@@ -58,6 +58,6 @@ def test_a_huge_number_never_fails_the_build_nor_the_diff(run, tmp_path):
 def test_ordinary_large_numbers_stay_valid(run, tmp_path):
     data = minimal()
     data["territoire"]["qpv"][0]["population"] = 250_000
-    data["financements"]["lignes"][0]["montant"] = 1_500_000_000
+    data["financements"]["operations"][0]["financeurs"][0]["annees"][0]["montant"] = 1_500_000_000
     result = run("validate", write_territory(tmp_path / "t", data))
     assert "trop grand" not in result.output, result.output

@@ -393,7 +393,7 @@ def test_a_document_that_cannot_be_written_is_reported_in_french(tmp_path, monke
 
 def _invalid() -> dict:
     data = minimal()
-    data["financements"]["lignes"][0]["orientation"] = "orientation-inconnue"
+    data["financements"]["operations"][0]["orientation"] = "orientation-inconnue"
     return data
 
 

@@ -36,7 +36,7 @@ def _lines(text: str, severity: str) -> list[str]:
 
 def test_cdv_build_lists_every_error_and_warning(tmp_path, cli):
     data = _two_warnings_one_error()
-    data["financements"]["lignes"][0]["orientation"] = "sante"  # one error
+    data["financements"]["operations"][0]["orientation"] = "sante"  # one error
     root = write_territory(tmp_path / "contracts" / "t", data)
     out = tmp_path / "out"
 

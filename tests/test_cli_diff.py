@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
-from conftest import CAS, minimal, write_territory
+from conftest import CAS, minimal_format_1, write_territory
 from test_diff_docx import NEW, OLD, make_docx, pair
 
 from generator.compare.docx_text import read_text
@@ -28,7 +28,7 @@ def plain(text: str) -> str:
 
 
 def edited() -> dict:
-    data = minimal()
+    data = minimal_format_1()
     data["contrat"]["version"] = "0.2"
     data["financements"]["lignes"][0]["montant"] = 115000
     data["financements"]["totaux"][0]["montant"] = 165000
@@ -49,7 +49,7 @@ EXPECTED_LINES = [
 
 
 def test_two_folders(run, tmp_path):
-    old = write_territory(tmp_path / "v01", minimal())
+    old = write_territory(tmp_path / "v01", minimal_format_1())
     new = write_territory(tmp_path / "v02", edited(), split=True)
     result = run("diff", old, new)
     assert result.exit_code == 1, result.output
@@ -63,8 +63,8 @@ def test_two_folders(run, tmp_path):
 
 
 def test_identical_and_reordered_descriptions_exit_0(run, tmp_path):
-    old = write_territory(tmp_path / "a", minimal())
-    data = minimal()
+    old = write_territory(tmp_path / "a", minimal_format_1())
+    data = minimal_format_1()
     data["signataires"].reverse()
     data["financements"]["lignes"].reverse()
     new = write_territory(tmp_path / "b", data, split=True)
@@ -74,7 +74,7 @@ def test_identical_and_reordered_descriptions_exit_0(run, tmp_path):
 
 
 def test_two_files(run, tmp_path):
-    old = write_territory(tmp_path / "a", minimal()) / "contrat.yaml"
+    old = write_territory(tmp_path / "a", minimal_format_1()) / "contrat.yaml"
     new = write_territory(tmp_path / "b", edited()) / "contrat.yaml"
     result = run("diff", old, new)
     assert result.exit_code == 1
@@ -82,7 +82,7 @@ def test_two_files(run, tmp_path):
 
 
 def test_colour_on_request(run, tmp_path):
-    old = write_territory(tmp_path / "a", minimal())
+    old = write_territory(tmp_path / "a", minimal_format_1())
     new = write_territory(tmp_path / "b", edited())
     result = run("diff", old, new, "--couleur")
     assert "\x1b[" in result.output
@@ -105,7 +105,7 @@ def repository(tmp_path):
     if shutil.which("git") is None:
         pytest.skip("git absent")
     repo = tmp_path / "depot"
-    root = write_territory(repo / "contracts" / "creil", minimal(), split=True)
+    root = write_territory(repo / "contracts" / "creil", minimal_format_1(), split=True)
     _git(repo, "init", "-q")
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "version 0.1")
@@ -144,7 +144,7 @@ def test_since_errors(run, repository, tmp_path):
     missing = run("diff", root / "gouvernance-bis.yaml", "--since", "v0.1")
     assert missing.exit_code == 2
     assert "n'existait pas à la révision v0.1" in missing.output
-    outside = write_territory(tmp_path / "hors-depot", minimal())
+    outside = write_territory(tmp_path / "hors-depot", minimal_format_1())
     not_git = run("diff", outside, "--since", "v0.1")
     assert not_git.exit_code == 2
     assert "n'est pas dans un dépôt git" in not_git.output
@@ -214,14 +214,14 @@ def test_generated_documents_carry_their_description(run, tmp_path):
     from generator.documents.build import build_territory
 
     templates = _template_set(tmp_path)
-    old_root = write_territory(tmp_path / "v01" / "creil", minimal())
+    old_root = write_territory(tmp_path / "v01" / "creil", minimal_format_1())
     new_root = write_territory(tmp_path / "v02" / "creil", edited())
     for root, out in ((old_root, tmp_path / "build01"), (new_root, tmp_path / "build02")):
         result = build_territory(root, out, templates)
         assert result.status == "construit", (result.message, result.problems)
     old_doc = tmp_path / "build01" / "creil" / "contrat-de-ville.docx"
     new_doc = tmp_path / "build02" / "creil" / "contrat-de-ville.docx"
-    assert read_embedded_description(old_doc) == minimal()
+    assert read_embedded_description(old_doc) == minimal_format_1()
     result = run("diff", old_doc, new_doc)
     assert result.exit_code == 1, result.output
     text = plain(result.output)
@@ -238,7 +238,11 @@ def test_one_generated_document_and_one_other(run, tmp_path):
     embedded = tmp_path / "b.docx"
     embedded.write_bytes(
         deterministic_docx(
-            plain_doc.read_bytes(), date="2024-03-15", core={}, custom={}, description=minimal()
+            plain_doc.read_bytes(),
+            date="2024-03-15",
+            core={},
+            custom={},
+            description=minimal_format_1(),
         )
     )
     result = run("diff", plain_doc, embedded)
@@ -280,7 +284,7 @@ def test_missing_paths_and_mixed_kinds(run, tmp_path):
     missing = run("diff", good, tmp_path / "absent.docx")
     assert missing.exit_code == 2
     assert "erreur : fichier introuvable" in missing.output
-    folder = write_territory(tmp_path / "t", minimal())
+    folder = write_territory(tmp_path / "t", minimal_format_1())
     mixed = run("diff", folder, good)
     assert mixed.exit_code == 2
     assert "pas l'un avec l'autre" in mixed.output
@@ -290,7 +294,7 @@ def test_missing_paths_and_mixed_kinds(run, tmp_path):
 
 
 def test_redline_needs_documents_and_a_docx_name(run, tmp_path):
-    a = write_territory(tmp_path / "a", minimal())
+    a = write_territory(tmp_path / "a", minimal_format_1())
     b = write_territory(tmp_path / "b", edited())
     result = run("diff", a, b, "--redline", tmp_path / "r.docx")
     assert result.exit_code == 2
@@ -303,8 +307,8 @@ def test_redline_needs_documents_and_a_docx_name(run, tmp_path):
 
 
 def test_unreadable_description_exits_2(run, tmp_path):
-    good = write_territory(tmp_path / "a", minimal())
-    bad = write_territory(tmp_path / "b", minimal())
+    good = write_territory(tmp_path / "a", minimal_format_1())
+    bad = write_territory(tmp_path / "b", minimal_format_1())
     (bad / "contrat.yaml").write_text("contrat: [version\n", encoding="utf-8")
     result = run("diff", good, bad)
     assert result.exit_code == 2
@@ -320,7 +324,7 @@ def test_help_is_french(run):
 
 
 def test_html_report_for_descriptions(run, tmp_path):
-    a = write_territory(tmp_path / "a", minimal())
+    a = write_territory(tmp_path / "a", minimal_format_1())
     b = write_territory(tmp_path / "b", edited())
     html = tmp_path / "rapport.html"
     result = run("diff", a, b, "--html", html)
@@ -339,7 +343,7 @@ def test_docx_package_is_still_valid_for_word(tmp_path):
         date="2024-03-15",
         core={},
         custom={},
-        description=minimal(),
+        description=minimal_format_1(),
     )
     path = tmp_path / "b.docx"
     path.write_bytes(data)

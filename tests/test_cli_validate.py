@@ -102,7 +102,7 @@ def test_warnings_only_is_valid_and_strict_makes_it_fail(run, territory):
 
 def test_errors_and_warnings_are_counted(run, territory):
     data = warnings_only()
-    data["financements"]["lignes"][0]["montant"] = -1
+    data["financements"]["operations"][0]["financeurs"][0]["annees"][0]["montant"] = -1
     data["financements"]["totaux"] = []
     root = territory(data)
     result = run("validate", root)
@@ -115,7 +115,7 @@ def test_errors_and_warnings_are_counted(run, territory):
 
 def test_problems_are_sorted_by_file_and_line(run, territory):
     data = minimal()
-    data["financements"]["lignes"][1]["montant"] = -1
+    data["financements"]["operations"][1]["financeurs"][0]["annees"][0]["montant"] = -1
     data["financements"]["totaux"] = []
     data["gouvernance"]["instances"][0]["conseils_citoyens"] = False
     data["territoire"]["qpv"][0]["population"] = "beaucoup"
@@ -167,7 +167,7 @@ def test_all_valid_paths_give_status_0(run, tmp_path):
 
 def test_json_output(run, territory):
     data = warnings_only()
-    data["financements"]["lignes"][1]["montant"] = -5
+    data["financements"]["operations"][1]["financeurs"][0]["annees"][0]["montant"] = -5
     data["financements"]["totaux"] = []
     root = territory(data, split=True)
     result, payload = run.json("validate", root)
@@ -195,9 +195,9 @@ def test_json_output(run, territory):
         {
             "fichier": str(financements),
             "ligne": line_of(financements, "montant: -5"),
-            "colonne": 14,
+            "colonne": 18,
             "gravite": "erreur",
-            "champ": "financements.lignes[2].montant",
+            "champ": "financements.operations[2].financeurs[1].annees[1].montant",
             "message": "Montant en euros : montant négatif (-5) ; un montant est positif ou nul",
         },
     ]
@@ -312,7 +312,7 @@ def test_many_territories_in_parallel_give_the_same_report(run, tmp_path):
     for index in range(9):
         data = minimal()
         if index == 4:
-            data["financements"]["lignes"][0]["annee"] = 2019
+            data["financements"]["operations"][0]["financeurs"][0]["annees"][0]["annee"] = 2019
         write_territory(tmp_path / "tous" / f"t{index}", data, split=index % 2 == 1)
     targets = discover([tmp_path / "tous"])
     assert len(targets) == 9

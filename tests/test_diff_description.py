@@ -9,7 +9,7 @@ import random
 
 import docx
 import pytest
-from conftest import minimal, write_territory
+from conftest import minimal_format_1, write_territory
 
 from generator.compare.description import (
     CHANGED,
@@ -30,8 +30,8 @@ def lines(old: dict, new: dict) -> list[str]:
 
 
 def test_known_edits_give_exactly_the_expected_changes():
-    old = minimal()
-    new = minimal()
+    old = minimal_format_1()
+    new = minimal_format_1()
     new["contrat"]["version"] = "0.2"
     new["contrat"]["statut"] = "final"
     new["contrat"]["date"] = "2024-05-01"
@@ -73,7 +73,7 @@ def test_known_edits_give_exactly_the_expected_changes():
 
 
 def test_change_records_path_kind_values_and_delta():
-    old, new = minimal(), minimal()
+    old, new = minimal_format_1(), minimal_format_1()
     new["financements"]["lignes"][1]["montant"] = 45000
     (change,) = diff_data(old, new)
     assert change.kind == CHANGED
@@ -84,7 +84,7 @@ def test_change_records_path_kind_values_and_delta():
 
 
 def test_reordering_lists_is_not_a_change():
-    old = minimal()
+    old = minimal_format_1()
     new = copy.deepcopy(old)
     shuffle = random.Random(7).shuffle
     for items in (
@@ -115,7 +115,7 @@ def test_items_are_matched_by_identity_not_position():
 
 
 def test_duplicate_financing_lines_are_told_apart_by_occurrence():
-    old = minimal()
+    old = minimal_format_1()
     twin = dict(old["financements"]["lignes"][1])
     old["financements"]["lignes"].append(dict(twin, montant=10000))
     new = copy.deepcopy(old)
@@ -129,7 +129,7 @@ def test_duplicate_financing_lines_are_told_apart_by_occurrence():
 
 
 def test_long_text_is_compared_word_by_word():
-    old, new = minimal(), minimal()
+    old, new = minimal_format_1(), minimal_format_1()
     base = "Le quartier compte de nombreuses familles. " * 5
     old["quartiers"][0]["portrait"] = base + "Il est desservi par le bus."
     new["quartiers"][0]["portrait"] = base + "Il est desservi par le tramway."
@@ -141,7 +141,7 @@ def test_long_text_is_compared_word_by_word():
 
 
 def test_renamed_objective_is_a_modification_not_a_removal():
-    old, new = minimal(), minimal()
+    old, new = minimal_format_1(), minimal_format_1()
     new["orientations"][0]["objectifs"][0]["libelle"] = "Réduire fortement l'écart de taux d'emploi"
     (change,) = diff_data(old, new)
     assert change.kind == CHANGED
@@ -153,7 +153,7 @@ def test_renamed_objective_is_a_modification_not_a_removal():
 
 
 def test_lists_of_texts_and_codes():
-    old, new = minimal(), minimal()
+    old, new = minimal_format_1(), minimal_format_1()
     old["quartiers"][0]["priorites_habitants"] = ["Plus de médiation le soir", "Des bancs"]
     new["quartiers"][0]["priorites_habitants"] = ["Des bancs", "Un local associatif"]
     new["investissements"][0]["qpv"] = ["QN06001M", "QN06002M"]
@@ -168,7 +168,7 @@ def test_lists_of_texts_and_codes():
 
 
 def test_totals_that_moved_are_summarised():
-    old, new = minimal(), minimal()
+    old, new = minimal_format_1(), minimal_format_1()
     new["financements"]["lignes"][0]["montant"] = 130000
     new["tfpb"][0]["actions"][0]["couts"][0]["montant"] = 210000
     summary = [t.format().replace(NNBSP, " ").replace(NBSP, " ") for t in compare(old, new).totals]
@@ -179,30 +179,30 @@ def test_totals_that_moved_are_summarised():
         "Financements, État : 100 000 € → 130 000 € (+30 000 €)",
         "TFPB, actions valorisées, Oise Habitat : 600 000 € → 610 000 € (+10 000 €)",
     ]
-    assert totals(minimal())["Investissements, coût total"] == 500000
+    assert totals(minimal_format_1())["Investissements, coût total"] == 500000
 
 
 def test_identical_descriptions():
-    assert compare(minimal(), minimal()).identical
+    assert compare(minimal_format_1(), minimal_format_1()).identical
 
 
 # --------------------------------------------------------------------------- loading
 
 
 def test_split_and_single_layouts_load_the_same(tmp_path):
-    single = load_data(write_territory(tmp_path / "a", minimal()))
-    split = load_data(write_territory(tmp_path / "b", minimal(), split=True))
+    single = load_data(write_territory(tmp_path / "a", minimal_format_1()))
+    split = load_data(write_territory(tmp_path / "b", minimal_format_1(), split=True))
     assert diff_data(single, split) == []
 
 
 def test_one_partner_file_is_compared_as_one_item(tmp_path):
-    root = write_territory(tmp_path / "t", minimal(), split=True)
+    root = write_territory(tmp_path / "t", minimal_format_1(), split=True)
     data = load_data(root / "engagements" / "etat.yaml")
-    assert data == {"engagements": [minimal()["engagements"][0]]}
+    assert data == {"engagements": [minimal_format_1()["engagements"][0]]}
 
 
 def test_unreadable_description_is_an_error(tmp_path):
-    root = write_territory(tmp_path / "t", minimal())
+    root = write_territory(tmp_path / "t", minimal_format_1())
     (root / "contrat.yaml").write_text("contrat: [version\n", encoding="utf-8")
     with pytest.raises(DescriptionError) as error:
         load_data(root)
@@ -223,7 +223,7 @@ def _document() -> bytes:
 
 
 def test_embedded_description_round_trip_is_deterministic():
-    data = minimal()
+    data = minimal_format_1()
     data["contrat"]["preambule"] = "Texte avec < & > « guillemets » et\nretour à la ligne"
     first = deterministic_docx(_document(), date="2024-03-15", core={}, custom={}, description=data)
     again = deterministic_docx(first, date="2024-03-15", core={}, custom={}, description=data)

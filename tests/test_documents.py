@@ -239,6 +239,39 @@ def _parse_docx(path: Path, data: bytes) -> Docx:
 # --- descriptions, read again from the YAML files ------------------------------------------------
 
 
+def ledger_lines(desc: dict, by_qpv: bool = False) -> list[dict]:
+    """Every money line of the description, by plain Python over the YAML dicts (no ledger
+    module): one line per operation, funder and year, loans left out (never added to grants).
+    A format-1 description is first converted (generator.ledger.convert, the migration's
+    function); `by_qpv` splits each line over its QPV shares (in %)."""
+    if desc.get("format") != 2:
+        from generator.ledger.convert import convert_format_1
+
+        desc = convert_format_1(desc).data
+    out = []
+    for op in desc.get("financements", {}).get("operations", []):
+        shares = op.get("repartition")
+        shares = shares if isinstance(shares, list) else [{"qpv": None, "part": 100}]
+        for funder in op["financeurs"]:
+            if funder.get("forme") == "pret":
+                continue
+            for year in funder["annees"]:
+                line = {
+                    "annee": year["annee"],
+                    "montant": year["montant"],
+                    "type": op["nature"],
+                    "financeur": funder["financeur"],
+                    "orientation": op.get("orientation"),
+                }
+                if not by_qpv:
+                    out.append(line)
+                    continue
+                for share in shares:
+                    part = dec(share["part"]) * dec(year["montant"]) / 100
+                    out.append(dict(line, qpv=share["qpv"], montant=part))
+    return out
+
+
 @cache
 def read_description(root: Path) -> dict:
     """A territory's description merged from its files, independently of generator.description.load:
@@ -310,14 +343,15 @@ def small(tmp_path_factory) -> Path:
 
     data = minimal()
     data["tfpb"][0]["abattement_estime"].append({"annee": 2027, "montant": 120000.5})
-    data["financements"]["lignes"].append(
+    data["financements"]["operations"].append(
         {
-            "annee": 2026,
-            "financeur": "commune-creil",
-            "dispositif": "Centre social",
-            "type": "droit_commun",
-            "montant": 12345.67,
-            "qpv": "QN06001M",
+            "id": "centre-social",
+            "intitule": "Centre social",
+            "nature": "droit_commun",
+            "repartition": [{"qpv": "QN06001M", "part": 100}],
+            "financeurs": [
+                {"financeur": "commune-creil", "annees": [{"annee": 2026, "montant": 12345.67}]}
+            ],
         }
     )
     base = tmp_path_factory.mktemp("petit")
@@ -530,7 +564,7 @@ def test_part_6_commitments_of_the_signatories(examples, name):
 def test_part_7_financial_means(examples, name):
     desc, doc = example_docs(examples, name)
     text = doc.section_text("Moyens financiers")
-    lines = desc.get("financements", {}).get("lignes", [])
+    lines = ledger_lines(desc)
     if not lines:
         assert "Aucune ligne de financement" in norm(doc.text) or "À compléter" in text
         return
@@ -632,7 +666,7 @@ def test_annexes(examples, name):
     if not conventions:
         assert "Aucune convention" in a2
     a3 = doc.section_text(ANNEXES[2])
-    lines = desc.get("financements", {}).get("lignes", [])
+    lines = ledger_lines(desc)
     if lines:
         assert money(sum(dec(line["montant"]) for line in lines)) in a3
     a6 = doc.section_text(ANNEXES[5])
@@ -702,7 +736,7 @@ def annex_cases(examples: Path, small: Path) -> list[tuple[dict, Path]]:
     cases = [
         (read_description(CONTRACTS / name), examples / name)
         for name in EXAMPLES
-        if read_description(CONTRACTS / name).get("financements", {}).get("lignes")
+        if ledger_lines(read_description(CONTRACTS / name))
     ]
     return [*cases, (read_description(small.parent.parent / "petit"), small)]
 
@@ -712,9 +746,13 @@ def test_financial_annex_figures_are_the_sums_of_the_description(examples, small
     assert len(cases) >= 3, "au moins deux exemples avec des financements, et le petit territoire"
     for desc, folder in cases:
         doc = read_docx(folder / ANNEX)
-        lines = desc["financements"]["lignes"]
+        lines = ledger_lines(desc)
         header = ["", *map(str, YEARS), "Total 2024-2030"]
         names = {s["id"]: majuscule(s["nom"]) for s in desc["signataires"]}
+        from generator.ledger.convert import convert_format_1
+
+        converted = desc if desc.get("format") == 2 else convert_format_1(desc).data
+        names.update({p["id"]: majuscule(p["nom"]) for p in converted.get("partenaires", [])})
         names.update({x["financeur"]: x["financeur"] for x in lines if x["financeur"] not in names})
         orientations = {o["id"]: o["titre"] for o in desc["orientations"]}
         qpvs = {q["code"]: f"{qpv_name(q)} ({q['code']})" for q in desc["territoire"]["qpv"]}
@@ -742,7 +780,8 @@ def test_financial_annex_figures_are_the_sums_of_the_description(examples, small
         )
 
         by_qpv = _sum_by(
-            lines, lambda x, known=qpvs: x.get("qpv") if x.get("qpv") in known else None
+            ledger_lines(desc, by_qpv=True),
+            lambda x, known=qpvs: x.get("qpv") if x.get("qpv") in known else None,
         )
         _expect_rows(doc.table("Quartier"), by_qpv, {**qpvs, None: "Intercommunal"})
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CAS, dump, line_of, minimal, write_territory
+from conftest import CAS, dump, line_of, minimal, minimal_format_1, write_territory
 
 from generator.description.load import (
     MAX_FILE_BYTES,
@@ -55,7 +55,7 @@ def test_contrat_yaml_is_read_first_then_sections_then_item_folders(tmp_path):
 
 
 def test_values_and_keys_keep_file_line_and_column(tmp_path):
-    root = write_territory(tmp_path / "t", split=True)
+    root = write_territory(tmp_path / "t", minimal_format_1(), split=True)
     desc = load_territory(root)
     financements = root / "financements.yaml"
     loc = desc.where(("financements", "lignes", 1, "montant"))
@@ -79,7 +79,7 @@ def test_where_falls_back_to_the_closest_located_parent(tmp_path):
 
 
 def test_raw_text_of_unquoted_scalars_is_kept(tmp_path):
-    text = dump(minimal()).replace("insee: '60175'", "insee: 01053", 1)
+    text = dump(minimal_format_1()).replace("insee: '60175'", "insee: 01053", 1)
     root = tmp_path / "t"
     root.mkdir()
     (root / "contrat.yaml").write_text(text, encoding="utf-8")
@@ -243,7 +243,7 @@ def test_item_file_written_as_a_list(tmp_path):
 
 
 def test_item_folder_added_to_a_section_that_is_not_a_list(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     engagements = data.pop("engagements")
     data["engagements"] = {"etat": "x"}
     root = write_territory(tmp_path / "t", data)
@@ -267,7 +267,7 @@ def test_section_defined_in_two_files_names_both(tmp_path):
     assert problem.file == str(autre) and (problem.line, problem.column) == (2, 1)
     assert "la section « gouvernance » est définie dans deux fichiers" in problem.message
     assert f"{root / 'gouvernance.yaml'}, ligne 1" in problem.message
-    assert desc.data["gouvernance"] == minimal()["gouvernance"]  # the first one is kept
+    assert desc.data["gouvernance"] == minimal_format_1()["gouvernance"]  # the first one is kept
 
 
 def test_items_from_a_section_file_and_an_item_folder_are_merged(tmp_path):
@@ -300,11 +300,22 @@ def test_folder_without_description(tmp_path):
     assert desc.files == []
 
 
+def test_a_format_1_description_is_converted_unless_asked_otherwise(tmp_path):
+    root = write_territory(tmp_path / "t", minimal_format_1())
+    desc = load_territory(root)
+    assert desc.data["format"] == 2 and "operations" in desc.data["financements"]
+    assert desc.source_data == minimal_format_1() and desc.original_format == 1
+    [warning] = desc.problems
+    assert warning.severity == "avertissement" and "cdv migrer" in warning.message
+    as_written = load_territory(root, convert=False)
+    assert as_written.data == minimal_format_1() and as_written.problems == []
+
+
 def test_yml_suffix_is_read_and_other_files_are_ignored(tmp_path):
     root = tmp_path / "t"
     root.mkdir()
-    (root / "contrat.yml").write_text("format: 1\n", encoding="utf-8")
+    (root / "contrat.yml").write_text("format: 2\n", encoding="utf-8")
     (root / "notes.txt").write_text("pas du YAML : [", encoding="utf-8")
     (root / "carte.pdf").write_bytes(b"%PDF-1.4\x00")
     desc = load_territory(root)
-    assert desc.problems == [] and desc.data == {"format": 1}
+    assert desc.problems == [] and desc.data == {"format": 2}

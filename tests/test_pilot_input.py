@@ -16,7 +16,7 @@ def errors(result) -> list[str]:
 
 def _with_raw_amount(root: Path, raw: str) -> Path:
     data = minimal()
-    data["financements"]["lignes"][0]["montant"] = "@@"
+    data["financements"]["operations"][0]["financeurs"][0]["annees"][0]["montant"] = "@@"
     write_territory(root, data, split=True)
     target = root / "financements.yaml"
     target.write_text(target.read_text(encoding="utf-8").replace("'@@'", raw), encoding="utf-8")
@@ -41,7 +41,7 @@ def test_an_amount_is_never_silently_reinterpreted(run, tmp_path, raw, fragments
     assert len(found) == 1, result.output
     line = line_of(target, raw)
     assert found[0].startswith(f"{target}:{line}:"), found
-    assert "financements.lignes[1].montant" in found[0]
+    assert "financements.operations[1].financeurs[1].annees[1].montant" in found[0]
     for fragment in fragments:
         assert fragment in found[0], found[0]
 
@@ -77,7 +77,7 @@ def test_the_static_case_of_a_french_thousands_dot(run, tmp_path):
 
 def test_a_french_number_written_as_text_gets_the_spelling_to_use(run, tmp_path):
     data = minimal()
-    data["financements"]["lignes"][0]["montant"] = "150 000,50"
+    data["financements"]["operations"][0]["financeurs"][0]["annees"][0]["montant"] = "150 000,50"
     write_territory(tmp_path / "t", data)
     result = run("validate", tmp_path / "t")
     found = errors(result)
@@ -113,8 +113,10 @@ def test_a_misspelt_section_key_is_not_also_a_missing_section(run, tmp_path):
 
 def test_a_bad_credit_type_does_not_make_a_total_look_wrong(run, tmp_path):
     data = minimal()
-    data["financements"]["lignes"][0]["type"] = "specifik"
-    data["financements"]["totaux"].append({"annee": 2024, "type": "specifique", "montant": 150000})
+    data["financements"]["operations"][0]["nature"] = "specifik"
+    data["financements"]["totaux"].append(
+        {"annee": 2024, "nature": "specifique", "montant": 150000}
+    )
     write_territory(tmp_path / "t", data)
     result = run("validate", tmp_path / "t")
     found = errors(result)

@@ -45,7 +45,7 @@ def hostile_data(hostile: str = HOSTILE, preamble: str = PREAMBLE) -> dict:
     data["orientations"][0]["titre"] = f"Orientation {hostile}"
     data["signataires"][3]["nom"] = f"Bailleur {hostile}"
     data["quartiers"][0]["portrait"] = f"Portrait {hostile}"
-    data["financements"]["lignes"][0]["dispositif"] = f"Dispositif {hostile}"
+    data["financements"]["operations"][0]["intitule"] = f"Dispositif {hostile}"
     data["tfpb"][0]["actions"][0]["libelle"] = f"Action {hostile}"
     return data
 

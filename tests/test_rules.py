@@ -8,7 +8,7 @@ that the file of each problem matters.
 from __future__ import annotations
 
 import pytest
-from conftest import line_of, minimal, problems_of, write_territory
+from conftest import line_of, minimal, minimal_format_1, problems_of, write_territory
 
 from generator.description import rules
 from generator.description.load import load_territory
@@ -66,12 +66,12 @@ def test_minimal_territory_has_no_problem(tmp_path):
 
 def test_qpv_in_the_2024_list_and_in_the_communes(tmp_path):
     # Jaurès - Gournay spans Creil and Montataire: both communes are declared.
-    data = add_qpv(minimal(), "QN06019N", [("Montataire", "60414")])
+    data = add_qpv(minimal_format_1(), "QN06019N", [("Montataire", "60414")])
     assert check(tmp_path, data)[1] == []
 
 
 def test_qpv_missing_from_the_2024_list(tmp_path):
-    data = add_qpv(minimal(), "QN06099M", [])
+    data = add_qpv(minimal_format_1(), "QN06099M", [])
     root, problems = check(tmp_path, data)
     problem = the(problems, "QN06099M")
     at(problem, root / "contrat.yaml", line_of(root / "contrat.yaml", "code: QN06099M"))
@@ -83,7 +83,7 @@ def test_qpv_missing_from_the_2024_list(tmp_path):
 
 
 def test_qpv_of_another_territory(tmp_path):
-    data = add_qpv(minimal(), "QN08001M", [])
+    data = add_qpv(minimal_format_1(), "QN08001M", [])
     root, problems = check(tmp_path, data)
     problem = the(problems, "QN08001M")
     at(problem, root / "contrat.yaml", line_of(root / "contrat.yaml", "code: QN08001M"))
@@ -94,7 +94,7 @@ def test_qpv_of_another_territory(tmp_path):
 
 
 def test_qpv_partly_outside_the_communes(tmp_path):
-    data = add_qpv(minimal(), "QN06019N", [])  # Montataire not declared
+    data = add_qpv(minimal_format_1(), "QN06019N", [])  # Montataire not declared
     root, problems = check(tmp_path, data)
     problem = the(problems, "QN06019N")
     at(problem, root / "contrat.yaml", line_of(root / "contrat.yaml", "QN06019N"), AVERTISSEMENT)
@@ -104,7 +104,7 @@ def test_qpv_partly_outside_the_communes(tmp_path):
 
 
 def test_qpv_population_missing(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     del data["territoire"]["qpv"][0]["population"]
     root, problems = check(tmp_path, data)
     problem = the(problems, "population du QPV QN06001M non renseignée")
@@ -116,7 +116,7 @@ def test_qpv_population_missing(tmp_path):
 
 @pytest.mark.parametrize("statut", ["projet", "final"])
 def test_every_qpv_has_a_projet_de_quartier(tmp_path, statut):
-    data = minimal()
+    data = minimal_format_1()
     data["contrat"]["statut"] = statut
     root, problems = check(tmp_path, data)
     assert (root / "quartiers" / "QN06001M.yaml").is_file()
@@ -131,7 +131,7 @@ def test_every_qpv_has_a_projet_de_quartier(tmp_path, statut):
     ],
 )
 def test_qpv_without_projet_de_quartier(tmp_path, statut, severity, suffix):
-    data = minimal()
+    data = minimal_format_1()
     data["contrat"]["statut"] = statut
     data["quartiers"] = []
     root, problems = check(tmp_path, data)
@@ -147,7 +147,7 @@ def test_qpv_without_projet_de_quartier(tmp_path, statut, severity, suffix):
 
 
 def test_years_inside_the_period(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     lines = data["financements"]["lignes"]
     lines[0]["annee"], lines[1]["annee"] = 2024, 2030
     data["financements"]["totaux"] = []
@@ -166,7 +166,7 @@ def test_years_inside_the_period(tmp_path):
 
 @pytest.mark.parametrize("year", [2019, 2023, 2031])
 def test_financing_year_outside_the_period(tmp_path, year):
-    data = minimal()
+    data = minimal_format_1()
     data["financements"]["lignes"][1]["annee"] = year
     data["financements"]["totaux"] = []
     root, problems = check(tmp_path, data)
@@ -178,7 +178,7 @@ def test_financing_year_outside_the_period(tmp_path, year):
 
 
 def test_investment_years(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["investissements"][0].update(debut=2023, fin=2025)
     root, problems = check(tmp_path, data)
     file = root / "investissements.yaml"
@@ -192,7 +192,7 @@ def test_investment_years(tmp_path):
 
 
 def test_tfpb_year_before_2025(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["tfpb"][0]["abattement_estime"][0]["annee"] = 2024
     data["tfpb"][0]["actions"][0]["couts"][0]["annee"] = 2024
     data["tfpb"][0]["actions"][1]["couts"][0]["annee"] = 2024
@@ -211,7 +211,7 @@ def test_tfpb_year_before_2025(tmp_path):
 
 
 def test_zero_amounts_are_fine(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["financements"] = {
         "lignes": [
             {
@@ -247,7 +247,7 @@ def test_zero_amounts_are_fine(tmp_path):
     ],
 )
 def test_negative_amount(tmp_path, where, file, needle, label):
-    data = minimal()
+    data = minimal_format_1()
     node = data
     for part in where[:-1]:
         node = node[part]
@@ -260,7 +260,7 @@ def test_negative_amount(tmp_path, where, file, needle, label):
 
 
 def test_negative_count_that_is_not_an_amount(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["gouvernance"]["equipe_projet"] = [{"fonction": "Chef de projet", "etp": -0.5}]
     root, problems = check(tmp_path, data)
     problem = the(problems, "-0.5")
@@ -272,7 +272,7 @@ def test_negative_count_that_is_not_an_amount(tmp_path):
 
 
 def test_declared_totals_equal_their_lines(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["financements"]["totaux"] += [
         {"type": "specifique", "montant": 150000},
         {"financeur": "epci", "annee": 2024, "type": "specifique", "montant": 50000},
@@ -288,7 +288,7 @@ def test_declared_totals_equal_their_lines(tmp_path):
 
 
 def test_declared_total_differs_from_its_lines(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["financements"]["totaux"][0]["montant"] = 160000
     data["financements"]["totaux"][1]["montant"] = 99999.5
     root, problems = check(tmp_path, data)
@@ -307,7 +307,7 @@ def test_declared_total_differs_from_its_lines(tmp_path):
 
 
 def test_investment_cost_differs_from_its_financing_plan(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["investissements"][0]["plan_financement"][1]["montant"] = 150000
     root, problems = check(tmp_path, data)
     file = root / "investissements.yaml"
@@ -342,7 +342,7 @@ def test_huge_amounts_give_a_message_not_an_internal_error(tmp_path):
 
 
 def test_every_kind_of_reference_resolves(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["priorites_transversales"] = [{"id": "jeunesse", "titre": "Jeunesse"}]
     data["orientations"][0]["priorites_transversales"] = ["jeunesse"]
     data["quartiers"][0]["actions"] = [{"libelle": "Chantiers jeunes", "orientation": "emploi"}]
@@ -361,8 +361,8 @@ REFERENCES = [
         lambda d: d["financements"]["lignes"][0].update(financeur="etta"),
         "financements.yaml",
         "financeur: etta",
-        "le signataire « etta » inconnu : déclarez-le dans signataires ; "
-        "vouliez-vous dire « etat » ?",
+        "le financeur « etta » inconnu : déclarez-le dans signataires, ou dans partenaires "
+        "s'il ne signe pas ; vouliez-vous dire « etat » ?",
         id="signataire-financeur",
     ),
     pytest.param(
@@ -446,7 +446,7 @@ REFERENCES = [
 
 @pytest.mark.parametrize(("change", "file", "needle", "message"), REFERENCES)
 def test_reference_that_does_not_resolve(tmp_path, change, file, needle, message):
-    data = minimal()
+    data = minimal_format_1()
     change(data)
     root, problems = check(tmp_path, data)
     problem = the(problems, " : déclarez-l")
@@ -455,7 +455,7 @@ def test_reference_that_does_not_resolve(tmp_path, change, file, needle, message
 
 
 def test_tfpb_convention_with_a_signatory_that_is_not_a_bailleur(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["tfpb"][0]["bailleur"] = "epci"
     root, problems = check(tmp_path, data)
     file = root / "tfpb" / "epci.yaml"
@@ -465,7 +465,7 @@ def test_tfpb_convention_with_a_signatory_that_is_not_a_bailleur(tmp_path):
 
 
 def test_signing_commune_outside_the_territory(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["signataires"].append(
         {"id": "commune-montataire", "nom": "Montataire", "type": "commune", "insee": "60414"}
     )
@@ -486,13 +486,13 @@ def test_signing_commune_outside_the_territory(tmp_path):
 
 
 def test_tfpb_actions_reach_the_abatement(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["tfpb"][0]["actions"][1]["couts"].append({"annee": 2026, "montant": 5000})  # above
     assert check(tmp_path, data)[1] == []
 
 
 def test_tfpb_gap_is_a_warning_with_the_gap(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["tfpb"][0]["actions"][1]["couts"][0]["montant"] = 50000
     root, problems = check(tmp_path, data)
     file = root / "tfpb" / "oise-habitat.yaml"
@@ -507,14 +507,14 @@ def test_tfpb_gap_is_a_warning_with_the_gap(tmp_path):
 
 
 def test_tfpb_gap_explained_gives_no_warning(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["tfpb"][0]["actions"][1]["couts"][0]["montant"] = 50000
     data["tfpb"][0]["ecart_explication"] = "Le poste de médiateur est vacant jusqu'en juin 2025."
     assert check(tmp_path, data)[1] == []
 
 
 def test_tfpb_actions_in_a_year_without_estimate(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["tfpb"][0]["actions"][1]["couts"].append({"annee": 2027, "montant": 1000})
     root, problems = check(tmp_path, data)
     problem = the(problems, "aucun abattement")
@@ -530,7 +530,7 @@ def test_tfpb_actions_in_a_year_without_estimate(tmp_path):
 
 
 def test_associated_partner_needs_no_commitment_sheet(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["signataires"].append(
         {"id": "cma", "nom": "Chambre de métiers", "type": "chambre_consulaire", "role": "associe"}
     )
@@ -542,7 +542,7 @@ def test_associated_partner_needs_no_commitment_sheet(tmp_path):
     [(0, "l'État", "etat"), (1, "l'EPCI", "epci"), (2, "au moins une commune", "commune")],
 )
 def test_etat_epci_and_a_commune_sign(tmp_path, index, label, needed):
-    data = minimal()
+    data = minimal_format_1()
     data["signataires"][index]["role"] = "associe"  # present, but does not sign
     root, problems = check(tmp_path, data)
     problem = the(problems, "doit signer")
@@ -555,7 +555,7 @@ def test_etat_epci_and_a_commune_sign(tmp_path, index, label, needed):
 
 
 def test_missing_signatories_are_all_reported(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["signataires"] = [s for s in data["signataires"] if s["type"] == "bailleur"]
     data["engagements"] = [e for e in data["engagements"] if e["signataire"] == "oise-habitat"]
     data["financements"]["lignes"] = []
@@ -582,7 +582,7 @@ def test_departement_and_region_are_expected_to_sign(tmp_path, kind, label):
 
 
 def test_signatory_without_commitment_sheet(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["engagements"] = [e for e in data["engagements"] if e["signataire"] != "epci"]
     root, problems = check(tmp_path, data)
     problem = the(problems, "fiche d'engagements")
@@ -597,7 +597,7 @@ def test_signatory_without_commitment_sheet(tmp_path):
 
 
 def test_steering_body_with_conseils_citoyens(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["gouvernance"]["instances"] = [
         {"nom": "Comité technique", "type": "technique"},
         {"nom": "Comité de pilotage restreint", "type": "pilotage"},
@@ -610,7 +610,7 @@ def test_steering_body_with_conseils_citoyens(tmp_path):
     "gouvernance", [{}, {"instances": [{"nom": "Cotech", "type": "technique"}]}]
 )
 def test_no_steering_body(tmp_path, gouvernance):
-    data = minimal()
+    data = minimal_format_1()
     data["gouvernance"] = gouvernance
     root, problems = check(tmp_path, data)
     problem = the(problems, "aucune instance de pilotage")
@@ -622,7 +622,7 @@ def test_no_steering_body(tmp_path, gouvernance):
 
 
 def test_no_steering_body_when_the_section_is_absent(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     del data["gouvernance"]
     root, problems = check(tmp_path, data, split=False)
     problem = the(problems, "aucune instance de pilotage")
@@ -631,7 +631,7 @@ def test_no_steering_body_when_the_section_is_absent(tmp_path):
 
 @pytest.mark.parametrize("value", [False, None])
 def test_steering_body_without_conseils_citoyens(tmp_path, value):
-    data = minimal()
+    data = minimal_format_1()
     instance = data["gouvernance"]["instances"][0]
     if value is None:
         del instance["conseils_citoyens"]
@@ -647,7 +647,7 @@ def test_steering_body_without_conseils_citoyens(tmp_path, value):
 
 
 def test_qpv_without_conseil_citoyen(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["participation"] = {"ambition": "Associer les habitants."}
     root, problems = check(tmp_path, data)
     problem = the(problems, "aucun conseil citoyen")
@@ -660,7 +660,7 @@ def test_qpv_without_conseil_citoyen(tmp_path):
 
 @pytest.mark.parametrize("target", ["cible_2027", "cible_2030"])
 def test_one_quantified_target_is_enough(tmp_path, target):
-    data = minimal()
+    data = minimal_format_1()
     orientation = data["orientations"][0]
     indicateur = orientation["objectifs"][0]["indicateur"]
     indicateur.pop("cible_2027" if target == "cible_2030" else "cible_2030")
@@ -669,7 +669,7 @@ def test_one_quantified_target_is_enough(tmp_path, target):
 
 
 def test_orientation_without_quantified_objective(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["orientations"].append(
         {
             "id": "sante",
@@ -692,7 +692,7 @@ def test_orientation_without_quantified_objective(tmp_path):
 
 
 def test_no_orientation_at_all(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["orientations"] = []
     data["financements"]["lignes"][0].pop("orientation")
     data["investissements"][0].pop("orientation")
@@ -731,7 +731,7 @@ DUPLICATES = [
 
 @pytest.mark.parametrize(("keys", "field", "message", "file"), DUPLICATES)
 def test_duplicate_in_a_section(tmp_path, keys, field, message, file):
-    data = minimal()
+    data = minimal_format_1()
     node = data
     for key in keys:
         node = node[key]
@@ -783,7 +783,7 @@ def test_duplicate_partner_sheet_in_two_files(tmp_path, section, field, value, m
 
 
 def test_annex_file_present_or_missing(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["annexes"] = [
         {"titre": "Convention NPNRU", "fichier": "annexes/npnru.pdf"},
         {"titre": "Carte", "fichier": "annexes/carte.pdf"},
@@ -823,7 +823,7 @@ def test_a_rule_that_crashes_becomes_a_located_problem(tmp_path, monkeypatch):
 
 
 def test_rules_skip_what_they_cannot_read(tmp_path):
-    data = minimal()
+    data = minimal_format_1()
     data["signataires"] = [None, 3, "etat", {"id": ["x"], "type": {"a": 1}}]
     data["orientations"] = {"id": "emploi"}
     data["tfpb"] = [{"bailleur": 3, "abattement_estime": "beaucoup", "actions": [None]}]

@@ -59,8 +59,9 @@ def test_context_values_are_traced_to_the_fields_they_come_from():
     deps = dependencies()
     assert not deps.failed
     assert ("doc", "epci") in deps.copies[("territoire", "epci", "nom")]
-    assert ("finances", "lignes", "[]", "montant") in deps.copies[
-        ("financements", "lignes", "[]", "montant")
+    # an amount of the ledger reaches the detail of the financial annex as it was written
+    assert ("finances", "lignes", "[]", "montant_dec") in deps.copies[
+        ("financements", "operations", "[]", "financeurs", "[]", "annees", "[]", "montant")
     ]
     # a total changes with the amounts it adds up
     assert ("population_qpv",) in deps.changed[("territoire", "qpv", "[]", "population")]

@@ -52,7 +52,7 @@ def load_data(path: Path, section: str | None = None) -> dict:
                     "comparez-les un par un, par exemple " + str(path / children[0])
                 )
             raise DescriptionError(f"{path} ne contient aucun fichier de description (.yaml)")
-        desc = load_territory(path)
+        desc = load_territory(path, convert=False)
     else:
         if path.suffix.lower() not in (".yaml", ".yml"):
             raise DescriptionError(f"{path} n'est pas un fichier de description (.yaml)")
@@ -65,7 +65,7 @@ def load_data(path: Path, section: str | None = None) -> dict:
             else:
                 desc.unreadable.append(str(path))
         else:
-            desc = load_territory(path.parent, files=[path])
+            desc = load_territory(path.parent, files=[path], convert=False)
     if desc.unreadable:
         errors = [p.format() for p in desc.problems if p.is_error][:10]
         raise DescriptionError(

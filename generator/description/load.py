@@ -57,13 +57,32 @@ class Description:
     # Paths of values already refused by the loader or the schema: rules that add values up
     # skip them rather than report a second, misleading problem.
     invalid_paths: set[Path_] = field(default_factory=set)
+    # A format-1 description converted in memory to format 2 (generator.ledger.convert):
+    # the format it was written in, and the format-1 path each converted value came from.
+    original_format: int | None = None
+    origins: dict[Path_, Path_] = field(default_factory=dict)
+    # for a converted description: the operations made of its format-1 lines, the scope of its
+    # declared totals (in format 1 a declared total added up the lines of `financements`)
+    format1_line_operations: frozenset[str] | None = None
+    # the merged data as written, before the conversion (None: not converted)
+    source_data: dict | None = None
 
     @property
     def name(self) -> str:
         return self.root.name
 
-    def where(self, path: Path_, key: bool = False) -> Location:
-        """Location of a value, or of the closest enclosing value that has one."""
+    def source_path(self, path: Path_) -> Path_:
+        """The path as the pilot wrote it (format 1 for a description converted in memory)."""
+        if not self.origins:
+            return tuple(path)
+        from generator.ledger.convert import translate
+
+        return translate(self.origins, tuple(path))
+
+    def where(self, path: Path_, key: bool = False, as_written: bool = False) -> Location:
+        """Location of a value, or of the closest enclosing value that has one (`as_written`:
+        `path` is already a path of the files, not of the converted description)."""
+        path = tuple(path) if as_written else self.source_path(path)
         if key and path in self.key_locations:
             return self.key_locations[path]
         for end in range(len(path), -1, -1):
@@ -82,9 +101,12 @@ class Description:
         size = len(path)
         return any(p[:size] == tuple(path) for p in self.invalid_paths)
 
-    def problem(self, severity: str, path: Path_, message: str, key: bool = False) -> Problem:
-        loc = self.where(path, key=key)
-        return Problem(severity, message, loc.file, loc.line, loc.column, tuple(path))
+    def problem(
+        self, severity: str, path: Path_, message: str, key: bool = False, as_written=False
+    ) -> Problem:
+        loc = self.where(path, key=key, as_written=as_written)
+        path = tuple(path) if as_written else self.source_path(path)
+        return Problem(severity, message, loc.file, loc.line, loc.column, path)
 
 
 def description_files(root: Path) -> tuple[list[Path], dict[str, list[Path]]]:
@@ -114,8 +136,16 @@ def is_territory(folder: Path) -> bool:
     return bool(sections or items)
 
 
-def load_territory(root: Path, files: list[Path] | None = None) -> Description:
-    """Load a territory folder (or the given single file) into one Description."""
+def load_territory(
+    root: Path, files: list[Path] | None = None, convert: bool = True
+) -> Description:
+    """Load a territory folder (or the given single file) into one Description.
+
+    A description written in format 1 is converted in memory to format 2 (`convert`, with a
+    warning naming `cdv migrer`): rules, documents and the ledger only ever see format 2. The
+    data as written stays in `desc.source_data`; `convert=False` keeps it as `desc.data` (the
+    comparison of two descriptions compares what the pilot wrote).
+    """
     desc = Description(root=root)
     if files is not None:
         sections, items = files, {}
@@ -150,6 +180,8 @@ def load_territory(root: Path, files: list[Path] | None = None) -> Description:
     from generator.description.written_forms import normalise_qpv_codes
 
     normalise_qpv_codes(desc)
+    if convert:
+        _convert_format_1(desc)
     return desc
 
 
@@ -171,6 +203,21 @@ def _undecodable_name(desc: Description, path: Path) -> bool:
         desc.unreadable.append(str(path))
         return True
     return False
+
+
+def _convert_format_1(desc: Description) -> None:
+    from generator.ledger.convert import upgrade_description
+
+    if upgrade_description(desc):
+        desc.problems.append(
+            desc.problem(
+                AVERTISSEMENT,
+                ("format",),
+                "description au format 1 : elle est lue et convertie en mémoire au format 2 ; "
+                "convertissez ses fichiers en lançant « cdv migrer » sur ce dossier (une "
+                "sauvegarde est faite d'abord)",
+            )
+        )
 
 
 def _misnamed_files(root: Path) -> list[Problem]:

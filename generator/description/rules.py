@@ -3,15 +3,16 @@
 Each rule reads the merged description defensively (the schema may have failed elsewhere) and
 returns located problems. Rules never raise on malformed data: they skip what they cannot read.
 They live by concern in `rules_geography`, `rules_references`, `rules_amounts`,
-`rules_governance`, `rules_starter` and `rules_files` (shared helpers in `rules_common`); this
-module lists them in order in `RULES`, which `rule_problems` reads at each call.
+`rules_governance`, `rules_starter`, `rules_files` and `rules_ledger` (shared helpers in
+`rules_common`); this module lists them in order in `RULES`, which `rule_problems` reads at each
+call.
 """
 
 from __future__ import annotations
 
 from generator.description.load import Description
 from generator.description.problems import ERREUR, Problem
-from generator.description.rules_amounts import rule_declared_totals, rule_tfpb_balance, rule_years
+from generator.description.rules_amounts import rule_tfpb_balance, rule_years
 from generator.description.rules_common import Rule
 from generator.description.rules_files import rule_annex_files, rule_output_names
 from generator.description.rules_geography import (
@@ -28,6 +29,12 @@ from generator.description.rules_governance import (
     rule_signatories,
     rule_steering_body,
 )
+from generator.description.rules_ledger import (
+    rule_allocations,
+    rule_format_mix,
+    rule_ledger_references,
+    rule_ledger_totals,
+)
 from generator.description.rules_references import rule_references
 from generator.description.rules_starter import rule_placeholders
 
@@ -38,8 +45,11 @@ RULES: list[Rule] = [
     rule_duplicates,
     rule_projets_de_quartier,
     rule_references,
+    rule_format_mix,
+    rule_ledger_references,
     rule_years,
-    rule_declared_totals,
+    rule_allocations,
+    rule_ledger_totals,
     rule_tfpb_balance,
     rule_signatories,
     rule_steering_body,

@@ -1,5 +1,5 @@
-"""Business rules on the period and amounts: years within the contract's period, declared
-totals equal to their lines, TFPB programmes reaching their estimated abatement.
+"""Business rules on the period and amounts: years within the contract's period, TFPB
+programmes reaching their estimated abatement (the ledger's totals: `rules_ledger`).
 """
 
 from __future__ import annotations
@@ -53,58 +53,6 @@ def rule_years(desc: Description) -> list[Problem]:
             out.append(
                 desc.problem(
                     ERREUR, path + ("fin",), f"la livraison ({fin}) précède le début ({debut})"
-                )
-            )
-    return out
-
-
-def rule_declared_totals(desc: Description) -> list[Problem]:
-    """Declared totals equal the sum of their lines."""
-    out = []
-    lines = [item for _, item in _items(desc, "financements", "lignes")]
-    # a line the schema refused (a bad `type`, an ambiguous amount) would make every total it
-    # belongs to look wrong: the pilot fixes the line first
-    refused_lines = desc.is_invalid(("financements", "lignes"))
-    for path, total in _items(desc, "financements", "totaux"):
-        if refused_lines or desc.is_invalid(path):
-            continue
-        declared = _num(total.get("montant"))
-        if declared is None:
-            continue
-        filters = {k: total[k] for k in ("annee", "financeur", "type") if k in total}
-        summed = sum(
-            (
-                _num(line.get("montant")) or Decimal(0)
-                for line in lines
-                if all(line.get(k) == v for k, v in filters.items())
-            ),
-            Decimal(0),
-        )
-        if summed != declared:
-            scope = ", ".join(f"{k} {v}" for k, v in filters.items()) or "toutes les lignes"
-            out.append(
-                desc.problem(
-                    ERREUR,
-                    path + ("montant",),
-                    f"total annoncé {_euros(declared)} ({scope}) mais les lignes font "
-                    f"{_euros(summed)} : écart de {_euros(declared - summed)} ; corrigez le total "
-                    "ou les lignes",
-                )
-            )
-    for path, project in _items(desc, "investissements"):
-        cost = _num(project.get("cout_total"))
-        plan = [p for p in _list(project.get("plan_financement")) if isinstance(p, dict)]
-        if cost is None or not plan or desc.is_invalid(path):
-            continue
-        summed = sum((_num(p.get("montant")) or Decimal(0) for p in plan), Decimal(0))
-        if summed != cost:
-            out.append(
-                desc.problem(
-                    ERREUR,
-                    path + ("cout_total",),
-                    f"le plan de financement fait {_euros(summed)} pour un coût total de "
-                    f"{_euros(cost)} (écart {_euros(cost - summed)}) : ajoutez la part manquante "
-                    "(autofinancement, « reste à financer ») ou corrigez le coût",
                 )
             )
     return out

@@ -104,5 +104,5 @@ def _is_signatory_ref(path: Path_) -> bool:
     return (
         (len(path) == 3 and path[0] == "engagements" and path[2] == "signataire")
         or (len(path) == 3 and path[0] == "tfpb" and path[2] == "bailleur")
-        or (len(path) == 4 and path[0] == "financements" and path[3] == "financeur")
+        or (len(path) == 4 and path[:2] == ("financements", "lignes") and path[3] == "financeur")
     )

@@ -13,7 +13,7 @@ from generator.description.problems import ERREUR, Path_, Problem
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 MAIN_SCHEMA = "contrat-de-ville.schema.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @lru_cache(maxsize=1)
@@ -188,7 +188,7 @@ def schema_problems(desc) -> list[Problem]:
         pass
     # values the loader already refused (a NaN, a huge number, a forbidden tag) are not
     # reported a second time by the schema
-    refused = {p.path for p in desc.problems if p.path}
+    refused = {p.path for p in desc.problems if p.path and p.is_error}
     errors = list(validator().iter_errors(desc.data))
     bad_pattern = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
     for error in errors:
@@ -306,6 +306,11 @@ def _translate(desc, error, path: Path_, title_of=None) -> list[Problem]:
                 if sub.validator in ("maximum", "minimum"):
                     return _translate(desc, sub, path)
         return at(missing_value_message(label, value))
+    if kind == "enum" and path == ("format",):
+        return at(
+            f"version de format « {value} » inconnue : cet outil lit le format {FORMAT_VERSION} "
+            "(et le format 1, à convertir avec « cdv migrer »)"
+        )
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
         guess = _closest(str(value), choices)

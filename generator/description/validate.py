@@ -120,7 +120,7 @@ def validate_description(desc: Description) -> list[Problem]:
         return [
             p for p in found if not (p.path == () and p.message.startswith("champ obligatoire"))
         ]
-    desc.invalid_paths = {p.path for p in found + desc.problems if p.path}
+    desc.invalid_paths = {p.path for p in found + desc.problems if p.path and p.is_error}
     misspelt = misspelt_sections(desc)
     rules = [p for p in rule_problems(desc) if not (p.path and p.path[0] in misspelt)]
     return found + rules

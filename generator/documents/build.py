@@ -251,7 +251,8 @@ def render_documents(
                     "cdv_statut": context["doc"]["statut"]
                     + (" (brouillon)" if draft_warnings else ""),
                 },
-                description=desc.data,
+                # what the pilot wrote (format 1 stays format 1), for `cdv diff` against it
+                description=desc.source_data if desc.source_data is not None else desc.data,
             )
             outputs[name] = (data, doc.template.name)
     return outputs

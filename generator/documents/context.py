@@ -17,7 +17,9 @@ from markupsafe import Markup
 
 from generator.description.reference import qpv_reference
 from generator.description.schema import labels, load_schema, resolve
+from generator.documents import ledger_context
 from generator.documents.marks import TOC_MARK
+from generator.ledger.build import build_ledger
 
 YEARS = list(range(2024, 2031))
 TFPB_YEARS = list(range(2025, 2031))
@@ -41,7 +43,6 @@ SIGNATORY_ORDER = [
     "chambre_consulaire",
     "autre",
 ]
-CREDIT_TYPES = ["specifique", "droit_commun", "investissement"]
 
 
 def _dec(value) -> Decimal:
@@ -74,123 +75,6 @@ def _by(items: list[dict], key: str) -> dict:
 def _row(label: str, amounts: dict[int, Decimal], years: list[int], **extra) -> dict:
     values = [amounts.get(y, Decimal(0)) for y in years]
     return {"libelle": label, "montants": values, "total": sum(values, Decimal(0)), **extra}
-
-
-def _table(lines: list[dict], key, groups: list[tuple[object, str]], years: list[int]) -> dict:
-    """Rows of amounts per year grouped by `key(line)`, in the order of `groups`, with totals."""
-    grouped: dict[object, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for line in lines:
-        grouped[key(line)][line["annee"]] += line["montant_dec"]
-    rows = [_row(label, grouped[k], years, cle=k) for k, label in groups if k in grouped]
-    totals = [sum((r["montants"][i] for r in rows), Decimal(0)) for i in range(len(years))]
-    return {"lignes": rows, "totaux": totals, "total": sum(totals, Decimal(0))}
-
-
-def finances(
-    data: dict, signatories: dict[str, dict], orientations: list[dict], qpvs: list[dict]
-) -> dict:
-    """The tables of the financial annex, per year: by funder, type, orientation and QPV."""
-    type_labels = labels(("financements", "lignes", 0, "type"))
-    status_labels = labels(("financements", "lignes", 0, "statut"))
-    orientation_titles = {o["id"]: o["titre"] for o in orientations}
-    qpv_names = {q["code"]: q["libelle"] for q in qpvs}
-    lines = []
-    for line in data["financements"]["lignes"]:
-        if not isinstance(line.get("annee"), int) or line["annee"] not in YEARS:
-            continue
-        sig = signatories.get(line.get("financeur"), {})
-        lines.append(
-            {
-                **line,
-                "montant_dec": _dec(line.get("montant")),
-                "financeur_nom": sig.get("nom") or line.get("financeur"),
-                "type_libelle": type_labels.get(line.get("type"), line.get("type")),
-                "statut_libelle": status_labels.get(line.get("statut") or "previsionnel"),
-                "orientation_titre": orientation_titles.get(line.get("orientation")),
-                "qpv_libelle": qpv_names.get(line.get("qpv"), line.get("qpv")),
-            }
-        )
-    funder_rank = {sid: i for i, sid in enumerate(signatories)}
-    lines.sort(
-        key=lambda line: (
-            line["annee"],
-            funder_rank.get(line.get("financeur"), 999),
-            CREDIT_TYPES.index(line["type"]) if line.get("type") in CREDIT_TYPES else 9,
-            line.get("dispositif") or "",
-        )
-    )
-    funders = [(sid, sig["nom"]) for sid, sig in signatories.items()]
-    funders += sorted(
-        {(li["financeur"], li["financeur"]) for li in lines if li["financeur"] not in signatories}
-    )
-    orientation_labels = [(o["id"], o["titre"]) for o in orientations] + [(None, "Transversal")]
-    qpv_labels = [(q["code"], f"{q['libelle']} ({q['code']})") for q in qpvs] + [
-        (None, "Intercommunal")
-    ]
-    by_type = _table(
-        lines,
-        lambda line: line.get("type"),
-        [(t, type_labels.get(t, t)) for t in CREDIT_TYPES],
-        YEARS,
-    )
-    by_funder = _table(lines, lambda line: line.get("financeur"), funders, YEARS)
-    funder_type_rows = []
-    for sid, name in funders:
-        for credit in CREDIT_TYPES:
-            subset = [li for li in lines if li.get("financeur") == sid and li.get("type") == credit]
-            if subset:
-                table = _table(subset, lambda line: 0, [(0, name)], YEARS)
-                funder_type_rows.append(
-                    {**table["lignes"][0], "type_libelle": type_labels.get(credit, credit)}
-                )
-
-    def by_credit(subset: list[dict]) -> dict:
-        sums = {
-            credit: sum((x["montant_dec"] for x in subset if x.get("type") == credit), Decimal(0))
-            for credit in CREDIT_TYPES
-        }
-        return {**sums, "total": sum(sums.values(), Decimal(0))}
-
-    funder_summary = []
-    for sid, name in funders:
-        subset = [x for x in lines if x.get("financeur") == sid]
-        if subset:
-            funder_summary.append({"libelle": name, "cle": sid, **by_credit(subset)})
-    year_rows = [{"annee": y, **by_credit([x for x in lines if x["annee"] == y])} for y in YEARS]
-    lines_by_year = [
-        {"annee": y, "lignes": subset, "total": sum((x["montant_dec"] for x in subset), Decimal(0))}
-        for y in YEARS
-        if (subset := [x for x in lines if x["annee"] == y])
-    ]
-    return {
-        "annees": YEARS,
-        "lignes": lines,
-        "lignes_par_annee": lines_by_year,
-        "par_annee": year_rows,
-        "par_financeur_synthese": funder_summary,
-        "totaux_par_type": by_credit(lines),
-        "par_type": by_type,
-        "par_financeur": by_funder,
-        "par_financeur_et_type": funder_type_rows,
-        "par_orientation": _table(
-            lines,
-            lambda line: (
-                line.get("orientation")
-                if line.get("orientation") in {o["id"] for o in orientations}
-                else None
-            ),
-            orientation_labels,
-            YEARS,
-        ),
-        "par_qpv": _table(
-            lines,
-            lambda line: line.get("qpv") if line.get("qpv") in {q["code"] for q in qpvs} else None,
-            qpv_labels,
-            YEARS,
-        ),
-        "total": by_type["total"],
-        "nombre_lignes": len(lines),
-    }
 
 
 def tfpb_convention(convention: dict, context: dict) -> dict:
@@ -303,16 +187,6 @@ def _name_qpv_lists(node, qpv_by_code: dict) -> None:
             _name_qpv_lists(value, qpv_by_code)
 
 
-def _investment_funders(investments: list[dict]) -> list[dict]:
-    """Total of the investment financing plans per funder, in order of first appearance."""
-    totals: dict[str, Decimal] = {}
-    for investment in investments:
-        for part in investment["plan_financement"]:
-            name = part.get("financeur_nom") or "?"
-            totals[name] = totals.get(name, Decimal(0)) + _dec(part.get("montant"))
-    return [{"libelle": name, "montant": amount} for name, amount in totals.items()]
-
-
 def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) -> dict:
     """The context of the contract and its annexes, from a merged description."""
     schema = load_schema()
@@ -379,22 +253,16 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
             for key in orientation["priorites_transversales"]
             if key in priorities
         ]
+    ledger = build_ledger(data)
+    names = ledger_context.funder_names(signatories, ctx["partenaires"])
     for sheet in sheets:
         for objective in sheet["objectifs"]:
             objective["orientation_info"] = orientation_by_id.get(objective.get("orientation"))
-        means = [o["moyens"] for o in sheet["objectifs"]]
-        sheet["nombre_objectifs"] = len(sheet["objectifs"])
-        sheet["montant_annuel_total"] = sum(
-            (_dec(m.get("montant_annuel")) for m in means), Decimal(0)
-        )
-        sheet["etp_total"] = sum((_dec(m.get("etp")) for m in means), Decimal(0))
-        sheet["places_total"] = sum((_dec(m.get("places")) for m in means), Decimal(0))
+    sheet_totals = ledger_context.sheet_means(ledger, sheets)
     investments = ctx["investissements"]
     for investment in investments:
         investment["orientation_info"] = orientation_by_id.get(investment.get("orientation"))
-        for part in investment["plan_financement"]:
-            sig = signatories.get(part.get("financeur"))
-            part["financeur_nom"] = sig["nom"] if sig else part.get("financeur")
+    investment_funders = ledger_context.investment_plans(ledger, investments, names)
     _name_qpv_lists(ctx, qpv_by_code)
     for commune in ctx["territoire"]["communes"]:
         commune["quartiers"] = ", ".join(
@@ -458,11 +326,8 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
             "investissements_total": sum(
                 (_dec(i.get("cout_total")) for i in investments), Decimal(0)
             ),
-            "investissements_par_financeur": _investment_funders(investments),
-            "engagements_totaux": {
-                key: sum((sheet[key] for sheet in sheets), Decimal(0))
-                for key in ("nombre_objectifs", "montant_annuel_total", "etp_total", "places_total")
-            },
+            "investissements_par_financeur": investment_funders,
+            "engagements_totaux": sheet_totals,
             "equipe_projet_etp": sum(
                 (_dec(m.get("etp")) for m in ctx["gouvernance"]["equipe_projet"]), Decimal(0)
             ),
@@ -472,7 +337,7 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
             "outil": dict(tool or {}),
         }
     )
-    result["finances"] = finances(ctx, signatories, orientations, qpvs)
+    result["finances"] = ledger_context.finances(ledger, ctx, names, orientations, qpvs)
     result["_signatories"] = signatories
     result["_qpv_by_code"] = qpv_by_code
     result["tfpb"] = [tfpb_convention(c, result) for c in ctx["tfpb"]]

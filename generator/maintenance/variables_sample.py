@@ -35,8 +35,8 @@ def _sample(raw: dict, path: CtxPath, index: int):
     name = _ref_name(raw)
     if "const" in node:
         return node["const"]
-    if "oneOf" in node:  # the first form of the field (« intercommunale » for a répartition)
-        return _sample(node["oneOf"][0], path, index)
+    if "oneOf" in node:  # the richest form (`repartition`: the list of QPV, not the keyword)
+        return _sample(node["oneOf"][-1], path, index)
     if "enum" in node:
         return node["enum"][index % len(node["enum"])]
     if "anyOf" in node:  # a number or a marker of missing data: a number
@@ -61,7 +61,7 @@ def _sample(raw: dict, path: CtxPath, index: int):
         return SAMPLE_INSEE
     if key in _SIGNATORY_REFS:
         return _SIGNATORY_REFS[key]
-    if key == "orientation":
+    if key == "orientation" or path[-2:] == ("orientations_secondaires", ITEM):
         return "orientations-1"
     if path[-2:] == ("priorites_transversales", ITEM):
         return "priorites-transversales-1"

@@ -212,9 +212,11 @@ def plan_territory(
             part.pdf = read_external(root, name, label)
             part.source = label
         annexes.append(Planned(part))
+    # a document embeds the description as the pilot wrote it (format 1 stays format 1)
+    written = desc.source_data if desc.source_data is not None else desc.data
     for planned in [contract, *annexes]:
         if planned.docx is not None:
-            _refuse_an_older_document(planned.docx, desc.data)
+            _refuse_an_older_document(planned.docx, written)
     plan = TerritoryPlan(root.name, root, folder, info, contract, annexes, draft=draft)
     digest = hashlib.sha256(f"cdv {__version__}\0{PACKAGE_FORMAT}\0".encode())
     for value in (info.title, info.author, info.subject, info.keywords, info.date, info.mention):
