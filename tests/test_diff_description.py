@@ -9,7 +9,7 @@ import random
 
 import docx
 import pytest
-from conftest import minimal_format_1, write_territory
+from conftest import minimal, minimal_format_1, write_territory
 
 from generator.compare.description import (
     CHANGED,

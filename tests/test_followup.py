@@ -15,9 +15,11 @@ import pytest
 import yaml
 from conftest import CAS, ROOT
 from docx import Document
+from test_documents import ledger_lines, read_description
 
 from generator.cli.main import cli
 from generator.documents.formatting import montant
+from generator.ledger.convert import convert_format_1
 
 EXAMPLE = ROOT / "contracts" / "creil-sud-oise"
 YEAR = 2025
@@ -76,25 +78,22 @@ def _load(path: Path):
 def _yaml_figures():
     """Planned and paid money per orientation, per funder, and TFPB figures, recomputed from
     the YAML files with plain Python (not the follow-up package)."""
-    financing = _load(EXAMPLE / "financements.yaml")["financements"]
     suivi = _load(EXAMPLE / "suivi" / f"{YEAR}.yaml")
     orientations = {
         o["id"]: o["titre"] for o in _load(EXAMPLE / "orientations.yaml")["orientations"]
     }
-    # format 1: one operation per (financeur, programme, dispositif, type, orientation, qpv)
-    op_orientation, planned = {}, defaultdict(Decimal)
-    import re
-    import unicodedata
-
-    def slug(text):
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-        return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-    for line in financing["lignes"]:
-        label = re.sub(r"\s*\(\d+ postes?\)\s*", " ", line["dispositif"]).strip()
-        op_orientation[slug(label)] = line.get("orientation")
+    # the planned money is the ledger's: every operation (a format-1 description converted as
+    # `cdv migrer` does), loans left out, summed here over the plain dicts
+    description = read_description(EXAMPLE)
+    if description.get("format") != 2:
+        description = convert_format_1(description).data
+    op_orientation = {
+        op["id"]: op.get("orientation") for op in description["financements"]["operations"]
+    }
+    planned = defaultdict(Decimal)
+    for line in ledger_lines(description):
         if line["annee"] == YEAR:
-            planned[line.get("orientation")] += Decimal(line["montant"])
+            planned[line.get("orientation")] += Decimal(str(line["montant"]))
     paid = defaultdict(Decimal)
     for item in suivi["operations"]:
         paid[op_orientation[item["id"]]] += Decimal(item["verse"])

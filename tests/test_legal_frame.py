@@ -38,13 +38,21 @@ def overseas(code: str, insee: str, commune: str) -> dict:
             s["insee"] = insee
     data["quartiers"][0]["qpv"] = code
     data["participation"]["conseils_citoyens"][0]["qpv"] = [code]
-    for line in data["financements"]["lignes"]:
-        line["annee"] = 2025
-        if line.get("qpv"):
-            line["qpv"] = code
+    for op in data["financements"]["operations"]:
+        for funder in op["financeurs"]:
+            for year in funder["annees"]:
+                year["annee"] = 2025
+        if isinstance(op.get("repartition"), list):
+            for share in op["repartition"]:
+                share["qpv"] = code
     data["financements"]["totaux"] = [
-        {"libelle": "Crédits spécifiques 2025", "annee": 2025, "montant": 150000},
-        {"annee": 2025, "financeur": "etat", "montant": 100000},
+        {
+            "libelle": "Crédits spécifiques 2025",
+            "annee": 2025,
+            "nature": "specifique",
+            "montant": 150000,
+        },
+        {"annee": 2025, "financeur": "etat", "nature": "specifique", "montant": 100000},
     ]
     data["investissements"][0]["qpv"] = [code]
     data["tfpb"][0]["patrimoine"][0]["qpv"] = code
@@ -121,7 +129,7 @@ def test_overseas_contract_rests_on_the_2024_decree_and_runs_2025_2030(where, re
 
 def test_a_2024_line_is_out_of_an_overseas_contract(tmp_path):
     data = overseas("QN97101M", "97101", "Les Abymes")
-    data["financements"]["lignes"][0]["annee"] = 2024
+    data["financements"]["operations"][0]["financeurs"][0]["annees"][0]["annee"] = 2024
     root = write_territory(tmp_path / "t", data)
     found = problems(root)
     assert any("hors de la période du contrat (2025-2030)" in p.message for p in found)

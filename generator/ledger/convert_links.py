@@ -219,7 +219,9 @@ def _convert_sheets(new, operations, sources, ids, conv) -> None:
                 )
             else:
                 op = {
-                    "id": ids.new(slug(f"{funder}-{objective.get('libelle') or 'engagement'}")),
+                    "id": ids.new(
+                        slug(f"{funder}-{objective.get('libelle') or 'engagement'}", words=7)
+                    ),
                     "intitule": objective.get("libelle"),
                     "nature": "droit_commun",
                 }

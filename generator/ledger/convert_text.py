@@ -21,12 +21,14 @@ _UNIT = {
 }
 
 
-def slug(text: str) -> str:
+def slug(text: str, words: int | None = None) -> str:
+    """An identifier from a text: 60 characters at most (the ids of the operations made of the
+    format-1 lines, which follow-up files already cite); `words`: only the first words."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    if len(text) > 48:  # an identifier stays readable: cut at a word, 48 characters at most
-        text = text[:49].rsplit("-", 1)[0]
-    return text.strip("-") or "operation"
+    if words is not None:
+        text = "-".join(text.split("-")[:words])
+    return text[:60].strip("-") or "operation"
 
 
 def _norm(text) -> str:
