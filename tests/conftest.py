@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,26 @@ def territory(tmp_path):
         return write_territory(tmp_path / name, data, split=split)
 
     return make
+
+
+def accept_declared_totals(root: Path) -> list[str]:
+    """What a pilot does after importing a spreadsheet: every declared total that the ledger
+    no longer meets (the imported operations count) is set to the ledger's figure, in its file,
+    at its line. Returns the messages that asked for it."""
+    from generator.ledger.build import build_ledger, declared_total_sum
+
+    result = validate_target(Target(root))
+    ledger = build_ledger(result.description.data)
+    totals = result.description.data["financements"]["totaux"]
+    fixed = []
+    for problem in result.errors:
+        path = problem.path
+        if path[:2] != ("financements", "totaux") or path[-1] != "montant":
+            continue
+        figure = declared_total_sum(ledger, totals[path[2]])
+        lines = Path(problem.file).read_text(encoding="utf-8").splitlines(keepends=True)
+        old = lines[problem.line - 1]
+        lines[problem.line - 1] = re.sub(r"montant: *[0-9.]+", f"montant: {figure}", old)
+        Path(problem.file).write_text("".join(lines), encoding="utf-8")
+        fixed.append(problem.message)
+    return fixed

@@ -30,6 +30,10 @@ def imported(tmp_path_factory) -> Path:
     assert (
         run("importer", target / "sources" / "programmation-2025-2026.csv", target).exit_code == 0
     )
+    # the imported operations join the ledger: the pilot updates the declared totals they move
+    from conftest import accept_declared_totals
+
+    accept_declared_totals(target)
     return target
 
 

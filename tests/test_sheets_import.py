@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 import yaml
+from conftest import accept_declared_totals
 
 from generator.description.load import load_territory
 from generator.sheets.mapping import MappingError, load_mapping
@@ -67,10 +69,27 @@ def test_the_example_extract_imports_with_its_rows_and_is_idempotent(run, creil)
     assert ops["prj-2025-00433"]["financeurs"][0]["annees"][0]["montant"] == 30000.5
     # the pilot's files are untouched, the description stays valid and loads the operations
     assert all(p.read_bytes() == data for p, data in before.items())
+    # the imported operations join the ledger, counted once: the State's declared 2025 total
+    # now misses exactly the State's imported 2025 amounts, and validation says so, there
+    imported_state = sum(
+        Decimal(str(y["montant"]))
+        for op in content["operations"]
+        for f in op["financeurs"]
+        if f["financeur"] == "etat"
+        for y in f["annees"]
+        if y["annee"] == 2025
+    )
+    result = run("validate", creil)
+    errors = [line for line in result.text.splitlines() if ": erreur : " in line]
+    assert len(errors) == 1 and "financements.totaux" in errors[0], result.text
+    gap = f"{imported_state:,.2f}".replace(",", "\u202f").replace(".", ",").removesuffix(",00")
+    assert f"écart de -{gap}\u00a0€" in errors[0], (gap, errors[0])
+    accept_declared_totals(creil)
     assert run("validate", creil).exit_code == 0
-    desc = load_territory(creil, convert=False)  # as written
-    assert len(desc.data["financements"]["operations"]) == 5
-    assert desc.data["financements"]["lignes"]  # the hand-written lines are still there
+    desc = load_territory(creil)
+    imported = [op for op in desc.data["financements"]["operations"] if "source" in op]
+    assert len(imported) == 5
+    assert len(desc.data["financements"]["operations"]) > 5  # the hand-written ones are there
     # same file twice: nothing changes, and it says so
     stamp = written.stat().st_mtime_ns
     again = run("importer", creil / "sources" / "dauphin-2025.xlsx", creil, "--modele", "dauphin")

@@ -50,11 +50,13 @@ def _register_commands() -> None:
     from generator.cli.exporter import exporter
     from generator.cli.importer import importer
     from generator.cli.init import init
+    from generator.cli.migrate import migrer
     from generator.cli.pdf import pdf
     from generator.cli.templates import templates
     from generator.cli.validate import validate
 
-    for command in (validate, init, build, pdf, diff, templates, importer, exporter, bilan):
+    commands = (validate, init, migrer, build, pdf, diff, templates, importer, exporter, bilan)
+    for command in commands:
         cli.add_command(command)
 
 

@@ -112,7 +112,7 @@ def starter_files(epci: str, codes: list[str], depth: int | None, today: dt.date
 # (gouvernance.yaml, financements.yaml…) et, pour ce que les partenaires envoient,
 # un fichier par élément (engagements/<signataire>.yaml, tfpb/<bailleur>.yaml,
 # quartiers/<code QPV>.yaml). Vérifiez à tout moment avec : cdv validate <dossier>
-format: 1
+format: 2
 
 # Le document : sa version, son statut (projet tant qu'il n'est pas signé, puis final)
 # et la date de cette version (AAAA-MM-JJ).
@@ -209,18 +209,35 @@ participation:
     )
     files["financements.yaml"] = (
         _section_schema_line(depth, "financements.yaml")
-        + """# Les lignes de financement, une par année, financeur et dispositif : elles font
-# l'annexe financière. type : specifique, droit_commun ou investissement.
+        + """# Le registre des opérations : chaque euro y est écrit une fois, et l'annexe financière,
+# les parties 5, 6 et 7 en sont calculées. Une opération par action ou dispositif, avec ses
+# financeurs et leurs montants par année ; les projets d'investissement et les fiches
+# d'engagement la citent par son identifiant (operations: [cite-educative]).
+#   nature : specifique, droit_commun ou investissement
+#   repartition : intercommunale, ou une liste de QPV avec leur part en %
+#   mode : appel_a_projets, cpo, adultes_relais, fonjep, subvention_investissement ou autre
+#   forme d'un financeur : subvention, pret (jamais additionné aux subventions),
+#     fonds_propres ou valorisation ; statut d'une année : demande, programme, notifie,
+#     engage, verse ou solde
+# Un financeur est l'identifiant d'un signataire, ou d'un partenaire qui ne signe pas
+# (section partenaires, dans contrat.yaml).
 financements:
-  lignes: []
-  # lignes:
-  #   - annee: 2024
-  #     financeur: etat
+  operations: []
+  # operations:
+  #   - id: cite-educative
+  #     intitule: Cité éducative
+  #     nature: specifique
   #     programme: BOP 147
-  #     dispositif: Appel à projets
-  #     type: specifique
-  #     montant: 250000
-  #     statut: notifie
+  #     repartition:
+  #       - {qpv: QN06001M, part: 60}
+  #       - {qpv: QN06002M, part: 40}
+  #     mode: appel_a_projets
+  #     financeurs:
+  #       - financeur: etat
+  #         forme: subvention
+  #         annees:
+  #           - {annee: 2024, montant: 250000, statut: notifie}
+  #           - {annee: 2025, montant: 250000, statut: programme}
 """
     )
     for qpv in qpvs:

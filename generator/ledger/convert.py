@@ -68,8 +68,10 @@ def convert_format_1(data: dict) -> Conversion:
         financing.pop("lignes", None)
         financing["operations"] = operations
         for index, total in enumerate(_dicts(financing.get("totaux"))):
-            if "type" in total:
-                total["nature"] = total.pop("type")
+            if "type" in total:  # renamed where it was written
+                items = [("nature" if k == "type" else k, v) for k, v in total.items()]
+                total.clear()
+                total.update(items)
                 conv.origins[("financements", "totaux", index, "nature")] = (
                     "financements",
                     "totaux",

@@ -84,7 +84,9 @@ def _convert_investments(new, operations, sources, ids, signatories, partners, c
                 merged.add(match)
                 op = operations[match]
                 if part.get("dispositif") and not op["financeurs"][0].get("dispositif"):
-                    op["financeurs"][0]["dispositif"] = part["dispositif"]
+                    contribution = op["financeurs"][0]
+                    contribution["dispositif"] = part["dispositif"]
+                    _reorder(contribution, ["financeur", "forme", "dispositif", "annees"], {})
                 refs.append(op["id"])
                 conv.notes.append(
                     f"investissements : « {project.get('intitule')} », part de {funder} "
@@ -197,8 +199,10 @@ def _convert_sheets(new, operations, sources, ids, conv) -> None:
                     contributions = _dicts(op.get("financeurs"))
                     if len(contributions) != 1 or contributions[0].get("financeur") != funder:
                         continue
-                    if objective.get("orientation") not in (None, op.get("orientation")):
-                        continue
+                    # a line without orientation (transversal) may be the sheet's money
+                    if op.get("orientation") not in (None, objective.get("orientation")):
+                        if objective.get("orientation") is not None:
+                            continue
                     amounts = {
                         _amount(y.get("montant")) for y in _dicts(contributions[0].get("annees"))
                     }

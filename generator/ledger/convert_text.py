@@ -24,7 +24,8 @@ _UNIT = {
 def slug(text: str, words: int | None = None) -> str:
     """An identifier from a text: 60 characters at most (the ids of the operations made of the
     format-1 lines, which follow-up files already cite); `words`: only the first words."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    text = str(text).replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     if words is not None:
         text = "-".join(text.split("-")[:words])
