@@ -268,6 +268,8 @@ def accept_declared_totals(root: Path) -> list[str]:
     from generator.ledger.build import build_ledger, declared_total_sum
 
     result = validate_target(Target(root))
+    if not result.errors:
+        return []
     ledger = build_ledger(result.description.data)
     totals = result.description.data["financements"]["totaux"]
     fixed = []

@@ -216,3 +216,27 @@ def test_the_untouched_starter_says_what_is_left_to_write(run, tmp_path):
         quartier.read_text().replace("À compléter : qui vit", "Les habitants : qui vit"), "utf-8"
     )
     assert "texte de départ" not in run("validate", folder).output
+
+
+def test_the_starter_is_format_2_and_its_commented_operation_validates(run, tmp_path):
+    folder = tmp_path / "t"
+    assert run("init", folder, "--epci", "ACSO", "--qpv", "QN06019N").exit_code == 0
+    desc = load_territory(folder)
+    assert desc.data["format"] == 2 and desc.source_data is None  # nothing to convert
+    assert desc.data["financements"] == {"operations": []}
+    assert not [p for p in desc.problems if "format 1" in p.message]
+    # the example in the comments is a valid operation once uncommented (its QPV replaced by
+    # the territory's)
+    path = folder / "financements.yaml"
+    text = path.read_text(encoding="utf-8")
+    block = text[text.index("  # operations:") :]
+    uncommented = "\n".join(line.replace("  # ", "  ", 1) for line in block.splitlines())
+    uncommented = (
+        uncommented.replace("QN06001M", "QN06019N")
+        .replace("        - {qpv: QN06002M, part: 40}\n", "")
+        .replace("part: 60", "part: 100")
+    )
+    path.write_text(text[: text.index("  operations: []")] + uncommented + "\n", encoding="utf-8")
+    result = run("validate", folder)
+    assert "erreur" not in result.text, result.text
+    assert load_territory(folder).data["financements"]["operations"][0]["id"] == "cite-educative"
