@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from generator.description.reference import qpv_reference
 from generator.description.schema import labels, load_schema, resolve
-from generator.documents import ledger_context
+from generator.documents import ledger_context, ledger_means
 from generator.documents.marks import TOC_MARK
 from generator.ledger.build import build_ledger
 
@@ -258,11 +258,11 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
     for sheet in sheets:
         for objective in sheet["objectifs"]:
             objective["orientation_info"] = orientation_by_id.get(objective.get("orientation"))
-    sheet_totals = ledger_context.sheet_means(ledger, sheets)
+    sheet_totals = ledger_means.sheet_means(ledger, sheets, names)
     investments = ctx["investissements"]
     for investment in investments:
         investment["orientation_info"] = orientation_by_id.get(investment.get("orientation"))
-    investment_funders = ledger_context.investment_plans(ledger, investments, names)
+    plans = ledger_means.investment_plans(ledger, investments, names)
     _name_qpv_lists(ctx, qpv_by_code)
     for commune in ctx["territoire"]["communes"]:
         commune["quartiers"] = ", ".join(
@@ -323,10 +323,10 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
             "cadre": frame.as_context(),
             "signent": {kind: kind in signing_types for kind in ("departement", "region")},
             "population_qpv": sum(int(q.get("population") or 0) for q in qpvs),
-            "investissements_total": sum(
-                (_dec(i.get("cout_total")) for i in investments), Decimal(0)
-            ),
-            "investissements_par_financeur": investment_funders,
+            # the projects' plans: their operations, loans included (they finance the project)
+            "investissements_total": plans["total"],
+            "investissements_prets": plans["prets"],
+            "investissements_par_financeur": plans["par_financeur"],
             "engagements_totaux": sheet_totals,
             "equipe_projet_etp": sum(
                 (_dec(m.get("etp")) for m in ctx["gouvernance"]["equipe_projet"]), Decimal(0)
@@ -341,6 +341,16 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
     result["_signatories"] = signatories
     result["_qpv_by_code"] = qpv_by_code
     result["tfpb"] = [tfpb_convention(c, result) for c in ctx["tfpb"]]
+    # the TFPB abatement of each landlord, beside (never added to) the credits of the ledger
+    result["finances"]["abattements_tfpb"] = [
+        {
+            "libelle": c["bailleur_info"].get("nom") or c["bailleur"],
+            "annees": c["annees"],
+            "montants": [b["abattement"] for b in c["bilan"]],
+            "total": c["total_abattement"],
+        }
+        for c in result["tfpb"]
+    ]
     for i, convention in enumerate(result["tfpb"]):
         # « Annexe 2 » alone, « Annexe 2.1 », « 2.2 »… when there are several conventions
         many = len(result["tfpb"]) > 1

@@ -1,5 +1,6 @@
-"""The money of the documents, read from the ledger only: the tables of the financial annex,
-the investment plans of §5, the means of the commitment sheets (§6, annex A4) and §7.
+"""The money of the documents, read from the ledger only: the tables of the financial annex
+and of §7 (the investment plans of §5 and the means of the commitment sheets of §6 and annex
+A4 are in `ledger_means`).
 
 Every figure comes from `generator.ledger` (one computation of each total), so §5, §6, §7 and the
 annex agree by construction. Loans are never added to grants: the tables count subsidies, own
@@ -11,14 +12,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from generator.description.schema import labels
-from generator.ledger.model import COUNTED_FORMS, FORMS, NATURES, UNITS, YEARS, Ledger
+from generator.documents.ledger_means import quantities
+from generator.ledger.model import COUNTED_FORMS, FORMS, NATURES, YEARS, Ledger
 
 NOT_PROGRAMMED = "non programmé"
 
 
-def _row(label: str, amounts: dict[int, Decimal], years, **extra) -> dict:
+def _row(label: str, amounts: dict[int, Decimal], years, programmed=None, **extra) -> dict:
+    """A row of a table per year; `montants_ou_vide` holds None for a year with no operation
+    at all (the template prints « non programmé », never « 0 € »)."""
     values = [amounts.get(y, Decimal(0)) for y in years]
-    shown = [a if y in amounts else None for y, a in zip(years, values, strict=True)]
+    programmed = set(years) if programmed is None else programmed
+    shown = [a if y in programmed else None for y, a in zip(years, values, strict=True)]
     return {
         "libelle": label,
         "montants": values,
@@ -28,10 +33,20 @@ def _row(label: str, amounts: dict[int, Decimal], years, **extra) -> dict:
     }
 
 
-def _table(grouped: dict, groups: list[tuple[object, str]], years) -> dict:
-    rows = [_row(label, grouped[k], years, cle=k) for k, label in groups if k in grouped]
+def _table(grouped: dict, groups: list[tuple[object, str]], years, programmed=None) -> dict:
+    rows = [
+        _row(label, grouped[k], years, programmed, cle=k) for k, label in groups if k in grouped
+    ]
     totals = [sum((r["montants"][i] for r in rows), Decimal(0)) for i in range(len(years))]
-    return {"lignes": rows, "totaux": totals, "total": sum(totals, Decimal(0))}
+    programmed = set(years) if programmed is None else programmed
+    return {
+        "lignes": rows,
+        "totaux": totals,
+        "totaux_ou_vide": [
+            t if y in programmed else None for y, t in zip(years, totals, strict=True)
+        ],
+        "total": sum(totals, Decimal(0)),
+    }
 
 
 def funder_names(signatories: dict[str, dict], partners: list[dict]) -> dict[str, str]:
@@ -105,6 +120,7 @@ def finances(
     funders += sorted(
         {(li["financeur"], li["financeur"]) for li in lines if li["financeur"] not in names}
     )
+    programmed = {e.year.year for e in ledger.entries(forms=None)}
     by_nature = ledger.by_nature()
     by_funder = ledger.by_funder()
     funder_type_rows = []
@@ -113,7 +129,10 @@ def finances(
             amounts = ledger.by_year(funder=fid, nature=nature)
             if amounts:
                 funder_type_rows.append(
-                    {**_row(name, amounts, years), "type_libelle": nature_labels.get(nature)}
+                    {
+                        **_row(name, amounts, years, programmed),
+                        "type_libelle": nature_labels.get(nature),
+                    }
                 )
 
     def by_credit(**filters) -> dict:
@@ -128,7 +147,7 @@ def finances(
     year_rows = []
     for year in years:
         row = {"annee": year, **by_credit(year=year)}
-        row["programme"] = any(True for _ in ledger.entries(year=year, forms=None))
+        row["programme"] = year in programmed
         row["mention"] = None if row["programme"] else NOT_PROGRAMMED
         year_rows.append(row)
     lines_by_year = [
@@ -149,6 +168,7 @@ def finances(
     forms_table = ledger.by_form()
     forms = {
         form: {
+            "cle": form,
             "libelle": form_labels.get(form, form),
             "total": sum(forms_table.get(form, {}).values(), Decimal(0)),
             "additionne": form in COUNTED_FORMS,
@@ -158,7 +178,7 @@ def finances(
     mode_groups = [(m, label) for m, label in mode_labels.items()] + [(None, "Non précisé")]
     declared = declared_totals(ledger, ctx, names, nature_labels)
     cpo, association = ledger.association_funding()
-    table = _table(by_nature, [(n, nature_labels.get(n, n)) for n in NATURES], years)
+    table = _table(by_nature, [(n, nature_labels.get(n, n)) for n in NATURES], years, programmed)
     return {
         "annees": years,
         "lignes": lines,
@@ -168,11 +188,11 @@ def finances(
         "par_financeur_synthese": funder_summary,
         "totaux_par_type": by_credit(),
         "par_type": table,
-        "par_financeur": _table(by_funder, funders, years),
+        "par_financeur": _table(by_funder, funders, years, programmed),
         "par_financeur_et_type": funder_type_rows,
-        "par_orientation": _table(by_orientation, orientation_groups, years),
-        "par_qpv": _table(by_qpv, qpv_groups, years),
-        "par_mode": _table(ledger.by_mode(), mode_groups, years),
+        "par_orientation": _table(by_orientation, orientation_groups, years, programmed),
+        "par_qpv": _table(by_qpv, qpv_groups, years, programmed),
+        "par_mode": _table(ledger.by_mode(), mode_groups, years, programmed),
         "par_forme": [f for f in forms.values() if f["total"]],
         "prets": forms["pret"]["total"],
         "totaux_annonces": declared,
@@ -182,18 +202,14 @@ def finances(
             "part": ledger.cpo_share(),
         },
         "quantites": quantities(ledger),
+        "prets_detail": [
+            {"libelle": names.get(fid, fid), "montant": sum(amounts.values(), Decimal(0))}
+            for fid, amounts in ledger.by_funder(forms={"pret"}).items()
+        ],
         "total": table["total"],
         "nombre_lignes": len(lines),
         "nombre_operations": len(ledger.operations),
     }
-
-
-def quantities(ledger: Ledger, operations=None) -> list[dict]:
-    unit_labels = labels(("financements", "operations", 0, "quantites", 0, "unite"))
-    return [
-        {"unite": unit, "libelle": unit_labels.get(unit, unit), "valeur": value}
-        for unit, value in ledger.quantities_by_unit(operations).items()
-    ]
 
 
 def declared_totals(ledger: Ledger, ctx: dict, names: dict, nature_labels: dict) -> list[dict]:
@@ -221,100 +237,6 @@ def declared_totals(ledger: Ledger, ctx: dict, names: dict, nature_labels: dict)
                 "calcule": computed,
                 "ecart": declared - computed,
                 "concorde": declared == computed,
-                "marque": "✔" if declared == computed else f"écart {declared - computed}",
             }
         )
     return out
-
-
-def investment_plans(ledger: Ledger, investments: list[dict], names: dict) -> list[dict]:
-    """Give each project its financing plan from its operations; returns the plan per funder."""
-    form_labels = labels(("financements", "operations", 0, "financeurs", 0, "forme"))
-    consolidated: dict[str, Decimal] = {}
-    for project in investments:
-        plan = []
-        for op_id in project.get("operations") or []:
-            op = ledger.operation(op_id)
-            if op is None:
-                continue
-            for contribution in op.contributions:
-                name = names.get(contribution.funder, contribution.funder)
-                plan.append(
-                    {
-                        "financeur": contribution.funder,
-                        "financeur_nom": name,
-                        "dispositif": contribution.scheme
-                        or (
-                            form_labels.get(contribution.form)
-                            if contribution.form != "subvention"
-                            else None
-                        ),
-                        "forme": contribution.form,
-                        "forme_libelle": form_labels.get(contribution.form),
-                        "montant": contribution.total,
-                    }
-                )
-                consolidated[name] = consolidated.get(name, Decimal(0)) + contribution.total
-        project["plan_financement"] = plan
-        project["financement_total"] = sum((p["montant"] for p in plan), Decimal(0))
-    return [{"libelle": name, "montant": amount} for name, amount in consolidated.items()]
-
-
-def sheet_means(ledger: Ledger, sheets: list[dict]) -> dict:
-    """Each objective's means from its operations; the totals of all sheets, each operation
-    counted once and quantities per unit."""
-    all_ops: set[str] = set()
-    own_quantities: dict[str, Decimal] = {}
-    for sheet in sheets:
-        sheet_ops: set[str] = set()
-        for objective in sheet["objectifs"]:
-            means = objective["moyens"]
-            refs = [r for r in means.get("operations") or [] if ledger.operation(r)]
-            sheet_ops.update(refs)
-            yearly = ledger.by_year(operations=refs) if refs else {}
-            means["montant_annuel"] = annual(yearly)
-            means["montants_par_annee"] = yearly
-            for quantity in means.get("quantites") or []:
-                unit = quantity.get("unite")
-                value = Decimal(str(quantity.get("valeur") or 0))
-                own_quantities[unit] = own_quantities.get(unit, Decimal(0)) + value
-            found = ledger.quantities_by_unit(refs)
-            for quantity in means.get("quantites") or []:
-                unit = quantity.get("unite")
-                found[unit] = found.get(unit, Decimal(0)) + Decimal(
-                    str(quantity.get("valeur") or 0)
-                )
-            means["etp"] = found.get("etp")
-            means["places"] = found.get("places")
-            means["quantites_par_unite"] = [
-                {"unite": u, "valeur": found[u]} for u in UNITS if u in found
-            ]
-        yearly = ledger.by_year(operations=sheet_ops) if sheet_ops else {}
-        sheet["montant_annuel_total"] = annual(yearly) or Decimal(0)
-        found = ledger.quantities_by_unit(sheet_ops)
-        sheet["etp_total"] = found.get("etp", Decimal(0))
-        sheet["places_total"] = found.get("places", Decimal(0))
-        sheet["nombre_objectifs"] = len(sheet["objectifs"])
-        all_ops |= sheet_ops
-    yearly = ledger.by_year(operations=all_ops) if all_ops else {}
-    found = ledger.quantities_by_unit(all_ops)
-    for unit, value in own_quantities.items():
-        found[unit] = found.get(unit, Decimal(0)) + value
-    return {
-        "nombre_objectifs": sum(s["nombre_objectifs"] for s in sheets),
-        "montant_annuel_total": annual(yearly) or Decimal(0),
-        "etp_total": found.get("etp", Decimal(0)),
-        "places_total": found.get("places", Decimal(0)),
-        "quantites": [{"unite": u, "valeur": found[u]} for u in UNITS if u in found],
-        "montant_total": sum(yearly.values(), Decimal(0)),
-    }
-
-
-def annual(yearly: dict[int, Decimal]) -> Decimal | None:
-    """The amount per year: the same every year, or the mean over the programmed years."""
-    values = [v for v in yearly.values() if v]
-    if not values:
-        return None
-    if len(set(values)) == 1:
-        return values[0]
-    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal(1))
