@@ -187,6 +187,7 @@ def render_documents(
 
     context = build_context(
         desc.data,
+        declared_scope=desc.format1_line_operations,
         draft=bool(draft_warnings),
         tool={
             "version": __version__,

@@ -187,8 +187,18 @@ def _name_qpv_lists(node, qpv_by_code: dict) -> None:
             _name_qpv_lists(value, qpv_by_code)
 
 
-def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) -> dict:
-    """The context of the contract and its annexes, from a merged description."""
+def build_context(
+    data: dict,
+    *,
+    draft: bool = False,
+    tool: dict | None = None,
+    declared_scope: frozenset[str] | None = None,
+) -> dict:
+    """The context of the contract and its annexes, from a merged description.
+
+    `declared_scope`: for a description written in format 1, the operations its declared
+    totals add up (its `lignes`, `Description.format1_line_operations`), as the validation does.
+    """
     schema = load_schema()
     ctx = normalize(schema, data)
     reference = qpv_reference()
@@ -337,7 +347,9 @@ def build_context(data: dict, *, draft: bool = False, tool: dict | None = None) 
             "outil": dict(tool or {}),
         }
     )
-    result["finances"] = ledger_context.finances(ledger, ctx, names, orientations, qpvs)
+    result["finances"] = ledger_context.finances(
+        ledger, ctx, names, orientations, qpvs, declared_scope
+    )
     result["_signatories"] = signatories
     result["_qpv_by_code"] = qpv_by_code
     result["tfpb"] = [tfpb_convention(c, result) for c in ctx["tfpb"]]

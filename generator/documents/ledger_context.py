@@ -63,6 +63,7 @@ def finances(
     names: dict[str, str],
     orientations: list[dict],
     qpvs: list[dict],
+    declared_scope: frozenset[str] | None = None,
 ) -> dict:
     """The tables of the financial annex and of §7, per year."""
     years = list(YEARS)
@@ -176,7 +177,7 @@ def finances(
         for form in FORMS
     }
     mode_groups = [(m, label) for m, label in mode_labels.items()] + [(None, "Non précisé")]
-    declared = declared_totals(ledger, ctx, names, nature_labels)
+    declared = declared_totals(ledger, ctx, names, nature_labels, declared_scope)
     cpo, association = ledger.association_funding()
     table = _table(by_nature, [(n, nature_labels.get(n, n)) for n in NATURES], years, programmed)
     return {
@@ -212,14 +213,17 @@ def finances(
     }
 
 
-def declared_totals(ledger: Ledger, ctx: dict, names: dict, nature_labels: dict) -> list[dict]:
-    """Every declared total, with its label, the ledger's figure and the gap (0: ✔)."""
+def declared_totals(
+    ledger: Ledger, ctx: dict, names: dict, nature_labels: dict, scope_ops=None
+) -> list[dict]:
+    """Every declared total, with its label, the ledger's figure and the gap (0: ✔); over
+    `scope_ops` only when given (a format-1 description: its lines)."""
     from generator.ledger.build import declared_total_sum
 
     out = []
     for total in ctx["financements"]["totaux"]:
         declared = Decimal(str(total.get("montant") or 0))
-        computed = declared_total_sum(ledger, total)
+        computed = declared_total_sum(ledger, total, scope_ops)
         scope = [
             str(total["annee"]) if total.get("annee") else "2024-2030",
             names.get(total.get("financeur"), "tous financeurs")
