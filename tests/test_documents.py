@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +35,7 @@ ANNEX = "annexe-3-financiere.docx"
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 YEARS = list(range(2024, 2031))
+CENT = Decimal("0.01")
 TFPB_YEARS = list(range(2025, 2031))
 CREDIT_LABELS = {
     "specifique": "Crédits spécifiques",
@@ -243,7 +244,8 @@ def ledger_lines(desc: dict, by_qpv: bool = False, loans: bool = False) -> list[
     """Every money line of the description, by plain Python over the YAML dicts (no ledger
     module): one line per operation, funder and year, loans left out (never added to grants).
     A format-1 description is first converted (generator.ledger.convert, the migration's
-    function); `by_qpv` splits each line over its QPV shares (in %)."""
+    function); `by_qpv` splits each line over its QPV shares (in % or in amounts over the whole
+    operation), each share rounded to the cent and the rest on the last one."""
     if desc.get("format") != 2:
         from generator.ledger.convert import convert_format_1
 
@@ -252,6 +254,7 @@ def ledger_lines(desc: dict, by_qpv: bool = False, loans: bool = False) -> list[
     for op in desc.get("financements", {}).get("operations", []):
         shares = op.get("repartition")
         shares = shares if isinstance(shares, list) else [{"qpv": None, "part": 100}]
+        weights = [dec(s["part"] if "part" in s else s["montant"]) for s in shares]
         for funder in op["financeurs"]:
             if funder.get("forme") == "pret" and not loans:
                 continue
@@ -266,9 +269,14 @@ def ledger_lines(desc: dict, by_qpv: bool = False, loans: bool = False) -> list[
                 if not by_qpv:
                     out.append(line)
                     continue
-                for share in shares:
-                    part = dec(share["part"]) * dec(year["montant"]) / 100
+                rest = dec(year["montant"])
+                for share, weight in zip(shares[:-1], weights, strict=False):
+                    part = (dec(year["montant"]) * weight / sum(weights)).quantize(
+                        CENT, ROUND_HALF_EVEN
+                    )
                     out.append(dict(line, qpv=share["qpv"], montant=part))
+                    rest -= part
+                out.append(dict(line, qpv=shares[-1]["qpv"], montant=rest))
     return out
 
 
@@ -764,7 +772,7 @@ def test_financial_annex_figures_are_the_sums_of_the_description(examples, small
         grand_total = sum(dec(line["montant"]) for line in lines)
         programmed = {line["annee"] for line in ledger_lines(desc, loans=True)}
 
-        def expect_rows(rows, expected, labels, width=1):
+        def expect_rows(rows, expected, labels, width=1, programmed=programmed):
             _expect_rows(rows, expected, labels, width, programmed)
 
         by_type = doc.table("Nature des crédits")
