@@ -34,6 +34,7 @@ from generator.description.rules_ledger import (
     rule_format_mix,
     rule_ledger_references,
     rule_ledger_totals,
+    rule_sheet_quantities,
 )
 from generator.description.rules_references import rule_references
 from generator.description.rules_starter import rule_placeholders
@@ -50,6 +51,7 @@ RULES: list[Rule] = [
     rule_years,
     rule_allocations,
     rule_ledger_totals,
+    rule_sheet_quantities,
     rule_tfpb_balance,
     rule_signatories,
     rule_steering_body,

@@ -1,6 +1,7 @@
 """Business rules on the ledger (format 2): every identifier resolves, allocations add up,
 funders' amounts equal a declared operation total, paid never above notified, projects cost what
-their operations add up to, declared totals equal the ledger, no format-1 field in format 2.
+their operations add up to, declared totals equal the ledger, a commitment's quantities are not
+counted twice, no format-1 field in format 2.
 """
 
 from __future__ import annotations
@@ -317,6 +318,55 @@ def rule_allocations(desc: Description) -> list[Problem]:
                 )
             if isinstance(unit, str):
                 seen_units.add(unit)
+    return out
+
+
+def rule_sheet_quantities(desc: Description) -> list[Problem]:
+    """A commitment's quantities are added unit by unit into the summary of the commitments
+    (§6), with those of the operations it cites: one quantity per unit, and never the posts or
+    places an operation it cites already counts (they would be added twice)."""
+    out: list[Problem] = []
+    counted: dict[str, dict[str, object]] = {}  # operation id -> {unit: value}
+    for _, op in _items(desc, "financements", "operations"):
+        units = {}
+        for quantity in _list(op.get("quantites")):
+            quantity = _dict(quantity)
+            if isinstance(quantity.get("unite"), str):
+                units.setdefault(quantity["unite"], quantity.get("valeur"))
+        if isinstance(op.get("id"), str):
+            counted.setdefault(op["id"], units)
+    for path, sheet in _items(desc, "engagements"):
+        for index, objective in enumerate(_list(sheet.get("objectifs"))):
+            means = _dict(_dict(objective).get("moyens"))
+            cited = [r for r in _list(means.get("operations")) if isinstance(r, str)]
+            seen: set[str] = set()
+            for q_index, quantity in enumerate(_list(means.get("quantites"))):
+                unit = _dict(quantity).get("unite")
+                if not isinstance(unit, str):
+                    continue
+                where = path + ("objectifs", index, "moyens", "quantites", q_index, "unite")
+                if unit in seen:
+                    out.append(
+                        desc.problem(
+                            ERREUR,
+                            where,
+                            f"l'unité « {unit} » figure deux fois : une quantité par unité "
+                            "(les quantités d'unités différentes ne s'additionnent pas)",
+                        )
+                    )
+                seen.add(unit)
+                for ref in cited:
+                    if unit in counted.get(ref, {}):
+                        out.append(
+                            desc.problem(
+                                AVERTISSEMENT,
+                                where,
+                                f"l'opération « {ref} » citée par cet engagement compte déjà "
+                                f"{counted[ref][unit]} {unit} : ceux-ci s'y ajouteraient dans la "
+                                "synthèse des engagements ; retirez-les d'ici s'ils sont les "
+                                "mêmes, ou décrivez-les dans leur propre opération",
+                            )
+                        )
     return out
 
 
