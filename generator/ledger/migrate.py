@@ -217,37 +217,70 @@ def _dump(yaml, doc) -> str:
     return out.getvalue()
 
 
-def _indentation(text: str):
-    """The ruamel settings that give this file back unchanged (or with the fewest changes)."""
-    from ruamel.yaml.util import load_yaml_guess_indent
+def _guess_indent(text: str) -> tuple[int | None, int | None]:
+    """(sequence indent, dash offset) as ruamel.yaml.util.load_yaml_guess_indent guesses them,
+    from the text alone (that function also loads the whole file, which costs as much as the
+    migration's own load: the file is loaded once, below)."""
+    map_indent = indent = offset = None
+    previous_key = None
+    key_indent = 0
+    for line in text.splitlines():
+        rline = line.rstrip()
+        lline = rline.lstrip()
+        if lline.startswith("- "):
+            spaces = len(line) - len(line.lstrip(" "))
+            offset = spaces - key_indent
+            idx = spaces + 1
+            while line[idx] == " ":
+                idx += 1
+            if line[idx] == "#":
+                continue
+            indent = idx - key_indent
+            break
+        if map_indent is None and previous_key is not None and rline:
+            idx = 0
+            while line[idx] in " -":
+                idx += 1
+            if idx > previous_key:
+                map_indent = idx - previous_key
+        if rline.endswith(":"):
+            key_indent = len(line) - len(line.lstrip(" "))
+            previous_key = key_indent
+            continue
+        previous_key = None
+    if indent is None and map_indent is not None:
+        indent = map_indent
+    return indent, offset
 
-    try:
-        _, sequence, offset = load_yaml_guess_indent(text)
-    except Exception:
-        sequence, offset = 4, 2
+
+def _load(text: str):
+    """The file's round-trip tree and the ruamel settings that give it back unchanged (or with
+    the fewest changes). Indentation only matters when dumping: the text is loaded once and
+    dumped with each candidate until one gives the text back."""
+    sequence, offset = _guess_indent(text)
     candidates = [(2, sequence or 4, offset or 0), (2, 4, 2), (2, 2, 0)]
     candidates += [c for c in itertools.product((2, 4), (2, 4, 6), (0, 2, 4)) if c[2] < c[1]]
+    doc = _yaml(2, 4, 2).load(text)
     best = None
     for candidate in dict.fromkeys(candidates):
         yaml = _yaml(*candidate)
         try:
-            again = _dump(yaml, yaml.load(text))
+            again = _dump(yaml, doc)
         except Exception:
             continue
         if again == text:
-            return candidate
+            return yaml, doc
         changed = sum(
             1 for line in difflib.ndiff(text.splitlines(), again.splitlines()) if line[:1] in "+-"
         )
         if best is None or changed < best[0]:
             best = (changed, candidate)
-    return best[1] if best else (2, 4, 2)
+    return _yaml(*(best[1] if best else (2, 4, 2))), doc
 
 
 def _rewrite(path: Path, change) -> str:
     text = path.read_text(encoding="utf-8-sig")
-    yaml = _yaml(*_indentation(text))
-    doc = yaml.load(text)
+    yaml, doc = _load(text)
     change(doc)
     return _dump(yaml, doc)
 
