@@ -232,15 +232,17 @@ def _output_folder(ctx, param, value: Path) -> Path:
     return value
 
 
-def jobs_option(func, what: str = "Nombre de territoires produits en parallèle."):
-    """`--parallele/-j N` (formerly `--jobs`)."""
+def jobs_option(
+    func, what: str = "Nombre de territoires produits en parallèle.", default: int | None = 1
+):
+    """`--parallele/-j N` (formerly `--jobs`); `default=None` lets the command choose."""
     return option(
         "--parallele",
         "-j",
         "jobs",
         aliases=("--jobs",),
         type=IntRange(1, 64),
-        default=1,
+        default=default,
         metavar="N",
         help=what,
     )(func)

@@ -17,6 +17,7 @@ from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
 from generator.cli.common import echo as _echo
 from generator.cli.common import help_option as _help_option
+from generator.cli.common import jobs_option as _jobs_option
 
 
 def _territories(paths: tuple[Path, ...]) -> list[Path]:
@@ -39,6 +40,15 @@ def _territories(paths: tuple[Path, ...]) -> list[Path]:
     return found
 
 
+def _jobs_option_migrer(func):
+    return _jobs_option(
+        func,
+        "Nombre de territoires convertis en même temps (autant que de processeurs par "
+        "défaut, dès quatre territoires).",
+        default=None,
+    )
+
+
 @click.command(
     "migrer",
     cls=_Command,
@@ -57,8 +67,9 @@ def _territories(paths: tuple[Path, ...]) -> list[Path]:
     is_flag=True,
     help="Remettre les fichiers sauvegardés par la dernière migration (annule la migration).",
 )
+@_jobs_option_migrer
 @_help_option
-def migrer(chemins: tuple[Path, ...], restaurer: bool) -> None:
+def migrer(chemins: tuple[Path, ...], restaurer: bool, jobs: int | None) -> None:
     """Convertir au format 2 (un registre des opérations) chaque territoire CHEMIN, sur place.
 
     Les lignes de financement, les plans de financement des projets et les montants annuels des
@@ -68,7 +79,8 @@ def migrer(chemins: tuple[Path, ...], restaurer: bool) -> None:
     fichiers et l'ordre des clés sont gardés. Une copie des fichiers est d'abord écrite dans
     .sauvegarde-format-1/ ; un territoire déjà au format 2 n'est pas modifié.
     """
-    from generator.ledger.migrate import MigrationError, migrate_territory, restore_territory
+    from generator.ledger.migrate import MigrationError, restore_territory
+    from generator.ledger.migrate_many import migrate_territories
 
     try:
         territories = _territories(chemins)
@@ -76,23 +88,35 @@ def migrer(chemins: tuple[Path, ...], restaurer: bool) -> None:
         _echo(f"erreur : {exc.message}", err=True)
         sys.exit(EXIT_USAGE)
     failed = 0
-    for root in territories:
-        name = _display(root)
-        try:
-            if restaurer:
+    if restaurer:
+        for root in territories:
+            try:
                 restored = restore_territory(root)
-                _echo(
-                    f"{name} : {len(restored)} fichier(s) remis dans leur état d'avant la migration"
-                )
+            except MigrationError as exc:
+                failed += 1
+                _echo(f"✘ {_display(root)} : {exc}", err=True)
                 continue
-            report = migrate_territory(root)
-        except MigrationError as exc:
+            _echo(
+                f"{_display(root)} : {len(restored)} fichier(s) remis dans leur état d'avant "
+                "la migration"
+            )
+        sys.exit(EXIT_PROBLEMS if failed else 0)
+    try:
+        results = migrate_territories(territories, jobs)
+    except KeyboardInterrupt:
+        _echo(
+            "Interrompu : chaque territoire est soit converti en entier, soit resté dans son "
+            "état d'origine (relancez cdv migrer : les territoires déjà convertis sont "
+            "reconnus).",
+            err=True,
+        )
+        sys.exit(130)
+    for root, report in zip(territories, results, strict=True):
+        name = _display(root)
+        if isinstance(report, MigrationError):
             failed += 1
-            _echo(f"✘ {name} : {exc}", err=True)
+            _echo(f"✘ {name} : {report}", err=True)
             continue
-        except KeyboardInterrupt:
-            _echo(f"Interrompu : {name} est resté dans son état d'origine.", err=True)
-            sys.exit(130)
         if report.already:
             _echo(f"{name} : déjà au format 2, rien n'a changé")
             continue
