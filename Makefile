@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONTRACTS ?= contracts
 BUILD ?= build
+SUIVIS_2025 = $(patsubst %/suivi/2025.yaml,%,$(wildcard $(CONTRACTS)/*/suivi/2025.yaml))
 
 .PHONY: demo test venv lint bench clean
 
@@ -25,7 +26,8 @@ demo: $(VENV)/.installe
 	@# a territory with errors is reported, and the others are still produced
 	@$(BIN)/cdv validate $(CONTRACTS)/ || echo "→ Les territoires marqués ✘ ont des erreurs : corrigez-les (les autres sont produits quand même)."
 	@$(BIN)/cdv build $(CONTRACTS)/ --sortie $(BUILD) --parallele 2 || echo "→ Certains territoires n'ont pas été produits : voyez les erreurs ci-dessus."
-	@$(BIN)/cdv bilan 2025 $(CONTRACTS)/ --sortie $(BUILD) || echo "→ Certains suivis 2025 n'ont pas été produits : voyez les erreurs ci-dessus."
+	@# the annual follow-up of the examples that have one (suivi/2025.yaml)
+	@$(BIN)/cdv bilan 2025 $(SUIVIS_2025) --sortie $(BUILD) || echo "→ Certains suivis 2025 n'ont pas été produits : voyez les erreurs ci-dessus."
 	@echo
 	@echo "Les projets de contrat des exemples sont dans build/<territoire>/ (contrat-de-ville.docx et annexes)."
 	@echo "Pour décrire votre territoire : $(BIN)/cdv init contracts/mon-territoire --epci \"…\" --qpv QN…"
