@@ -15,7 +15,7 @@ import import_graph  # noqa: E402
 
 # `generator.__main__` runs the command when imported: `python -m generator` is tested elsewhere
 MODULES = sorted(set(import_graph.module_names()) - {"generator.__main__"})
-STAGES = ["description", "documents", "signature", "compare", "maintenance", "cli"]
+STAGES = ["description", "documents", "signature", "compare", "maintenance", "amendment", "cli"]
 MAX_LINES = 500
 
 

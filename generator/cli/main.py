@@ -52,10 +52,23 @@ def _register_commands() -> None:
     from generator.cli.init import init
     from generator.cli.migrate import migrer
     from generator.cli.pdf import pdf
+    from generator.cli.signer import signer
     from generator.cli.templates import templates
     from generator.cli.validate import validate
 
-    commands = (validate, init, migrer, build, pdf, diff, templates, importer, exporter, bilan)
+    commands = (
+        validate,
+        init,
+        migrer,
+        build,
+        pdf,
+        diff,
+        templates,
+        importer,
+        exporter,
+        bilan,
+        signer,
+    )
     for command in commands:
         cli.add_command(command)
 
