@@ -44,6 +44,7 @@ def cli() -> None:
 
 def _register_commands() -> None:
     # imported here: these modules only import click and defer their heavy imports
+    from generator.cli.avenant import avenant
     from generator.cli.bilan import bilan
     from generator.cli.build import build
     from generator.cli.diff import diff
@@ -68,6 +69,7 @@ def _register_commands() -> None:
         exporter,
         bilan,
         signer,
+        avenant,
     )
     for command in commands:
         cli.add_command(command)

@@ -49,6 +49,9 @@ class TemplateSet:
     version: str
     format: int
     documents: list[TemplateDocument] = field(default_factory=list)
+    # documents made later in the life of the contract (`documents_revoyure` in the manifest:
+    # the avenant, the TFPB avenant), rendered by their own command, never by `cdv build`
+    later_documents: list[TemplateDocument] = field(default_factory=list)
     # local overrides (see resolve_for_territory): document id -> file as the pilot names it
     overrides: dict[str, str] = field(default_factory=dict)
     ignored_overrides: list[str] = field(default_factory=list)
@@ -123,6 +126,15 @@ def load_template_set(folder: Path | None = None) -> TemplateSet:
             format=int(data.get("format_description", 1)),
             documents=documents,
             followup=followup,
+            later_documents=[
+                TemplateDocument(
+                    id=str(doc["id"]),
+                    template=folder / doc["modele"],
+                    output=str(doc["sortie"]),
+                    title=str(doc.get("titre") or doc["id"]),
+                )
+                for doc in data.get("documents_revoyure") or []
+            ],
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise TemplateError(
@@ -130,11 +142,14 @@ def load_template_set(folder: Path | None = None) -> TemplateSet:
         ) from exc
     declared = list(zip(data["documents"], documents, strict=True))
     declared += zip(data.get("documents_suivi") or [], followup, strict=True)
+    declared += zip(data.get("documents_revoyure") or [], result.later_documents, strict=True)
     for raw, doc in declared:
         # what a template set names stays in its place: its own folder, the output folder
         problem = relative_path_problem(str(raw["modele"]))
         output_problem = name_problem(
-            doc.output.replace("{bailleur}", "bailleur").replace("{annee}", "2025")
+            doc.output.replace("{bailleur}", "bailleur")
+            .replace("{annee}", "2025")
+            .replace("{numero}", "1")
         )
         if problem or output_problem:
             key, value = ("modele", raw["modele"]) if problem else ("sortie", doc.output)
@@ -143,7 +158,7 @@ def load_template_set(folder: Path | None = None) -> TemplateSet:
                 f"{doc.id} : {problem or output_problem} ; un modèle est un fichier du dossier "
                 "du jeu, une sortie un simple nom de fichier"
             )
-    for doc in documents + followup:
+    for doc in documents + followup + result.later_documents:
         if not doc.template.is_file():
             raise TemplateError(f"modèle introuvable : {doc.template} (déclaré dans {manifest})")
     return result

@@ -1,0 +1,158 @@
+"""cdv avenant: articles one to one with the diff, TFPB avenant, consolidated version."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, load, minimal
+from docx import Document
+
+from generator.amendment.build_avenant import AvenantError, make_avenant
+from generator.amendment.consolidated import strip_marks
+from generator.amendment.snapshot import read_snapshots
+from generator.compare.description import compare
+from generator.documents.build import inputs_hash, render_documents
+from generator.documents.templates import load_template_set
+
+
+def _sub(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def revised(tmp_path_factory):
+    """Creil Sud Oise signed in 2024, then revised for 2027."""
+    from click.testing import CliRunner
+
+    from generator.cli.main import cli
+
+    root = tmp_path_factory.mktemp("rev") / "creil-sud-oise"
+    shutil.copytree(ROOT / "contracts" / "creil-sud-oise", root)
+    assert CliRunner().invoke(cli, ["signer", str(root), "--date", "2024-06-12"]).exit_code == 0
+    _sub(
+        root / "orientations.yaml",
+        "titre: Emploi, insertion et",
+        "titre: Emploi, insertion, formation et",
+    )
+    _sub(
+        root / "quartiers" / "QN06002M.yaml",
+        "portrait: |\n",
+        "portrait: |\n  Depuis 2024, la place a été rénovée.\n",
+    )
+    _sub(
+        root / "financements.yaml",
+        "montant: 160000, statut: notifie}",
+        "montant: 180000, statut: notifie}",
+    )
+    _sub(root / "financements.yaml", "montant: 3671000", "montant: 3691000")
+    _sub(
+        root / "tfpb" / "clesence.yaml",
+        "libelle: Permanence hebdomadaire",
+        "libelle: Deux permanences hebdomadaires",
+    )
+    _sub(
+        root / "contrat.yaml",
+        "signataires:\n",
+        "signataires:\n  - id: bpifrance\n    nom: Bpifrance\n    type: autre\n",
+    )
+    desc = load(root)
+    templates = load_template_set()
+    result = make_avenant(root, desc, read_snapshots(root), templates)
+    return root, desc, templates, result
+
+
+def _text(data: bytes) -> str:
+    import io
+
+    document = Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    text = "\n".join([p.text for p in document.paragraphs] + cells)
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_articles_cover_every_change_of_the_diff_once(revised):
+    root, desc, _, result = revised
+    diff = compare(read_snapshots(root)[0].description, desc.data)
+    covered = [c for a in result.articles for c in a.changes]
+    assert sorted(covered, key=repr) == sorted(diff.changes, key=repr)
+    assert len(covered) == len(set(map(repr, covered)))
+    assert all(a.changes for a in result.articles)
+    titles = [a.titre for a in result.articles]
+    assert titles == [
+        "Parties au contrat",
+        "Emploi, insertion, formation et développement économique",
+        "Les Martinets",
+        "Moyens financiers",
+        "Convention TFPB de Clésence",
+    ]
+
+
+def test_the_avenant_reads_in_legal_form(revised):
+    _, _, _, result = revised
+    text = _text(result.documents["avenant-1.docx"])
+    assert "Bpifrance devient signataire du contrat." in text
+    assert (
+        "L'article 3.2 du contrat (« Emploi, insertion et développement économique ») est "
+        "remplacé par les dispositions suivantes :" in text
+    )
+    assert (
+        "Le tableau de l'article 7.2 du contrat" in text
+        and "remplacé par le tableau ci-après" in text
+    )
+    assert (
+        "le contrat de ville Contrat de ville Engagements Quartiers 2030 signé le 12 juin 2024"
+        in text
+    )
+    assert "Depuis 2024, la place a été rénovée." in text  # the new text, quoted in full
+    assert "Pour Bpifrance" in text
+
+
+def test_the_tfpb_convention_gets_its_own_avenant_signed_by_its_parties(revised):
+    _, _, _, result = revised
+    text = _text(result.documents["avenant-1-tfpb-clesence.docx"])
+    assert "Avenant n° 1 à la convention d'utilisation de l'abattement de TFPB" in text
+    assert "Deux permanences hebdomadaires" in text
+    assert "L'article 5 de la convention (« Programme d'actions ») est remplacé" in text
+    assert "Pour Clésence" in text and "Pour Bpifrance" not in text
+
+
+def test_the_consolidated_contract_is_a_plain_build_apart_from_its_marks(revised):
+    root, desc, templates, result = revised
+    plain = render_documents(desc, templates, [], inputs_hash(root, templates, False))
+    consolidated = result.documents["avenant-1-contrat-consolide.docx"]
+    assert "Version consolidée intégrant l'avenant n° 1" in _text(consolidated)
+    assert consolidated != plain["contrat-de-ville.docx"][0]
+    assert strip_marks(consolidated) == plain["contrat-de-ville.docx"][0]
+
+
+def test_no_change_no_avenant(territory, run, tmp_path):
+    root = territory()
+    assert run("signer", root, "--date", "2024-06-12").exit_code == 0
+    result = run("avenant", root, "--sortie", tmp_path / "out")
+    assert result.exit_code == 1 and "aucun avenant à écrire, rien n'est écrit" in result.text
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_signed_version_says_how_to_record_it(territory, run, tmp_path):
+    root = territory()
+    result = run("avenant", root, "--sortie", tmp_path / "out")
+    assert result.exit_code == 1 and "cdv signer" in result.text
+    with pytest.raises(AvenantError):
+        make_avenant(root, load(root), [], load_template_set())
+
+
+def test_a_withdrawing_signatory_who_funds_is_noted(territory, run, tmp_path):
+    data = minimal()
+    data["signataires"].append({"id": "caf", "nom": "la CAF de l'Oise", "type": "caf"})
+    data["engagements"].append({"signataire": "caf", "objectifs": [{"libelle": "Parentalité"}]})
+    root = territory(data)
+    assert run("signer", root, "--date", "2024-06-12").exit_code == 0
+    territory(minimal())
+    result = make_avenant(root, load(root), read_snapshots(root), load_template_set())
+    text = _text(result.documents["avenant-1.docx"])
+    assert "La CAF de l'Oise cesse d'être signataire du contrat." in text
+    assert "se retire du contrat" in text
