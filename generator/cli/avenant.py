@@ -13,6 +13,7 @@ import click
 from generator.cli.common import EXIT_PROBLEMS, IntRange
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
+from generator.cli.common import echo as _echo
 from generator.cli.common import help_option as _help_option
 from generator.cli.common import output_option as _output_option
 from generator.cli.common import templates_option as _templates_option
@@ -58,7 +59,7 @@ def avenant(chemin: Path, numero, preambule, output: Path, templates_folder) -> 
         validation = validate_target(Target(chemin))
         if validation.errors:
             for problem in validation.errors:
-                click.echo(problem.format(), err=True)
+                _echo(problem.format(), err=True)
             raise AvenantError(
                 "la description comporte des erreurs : corrigez-les avant d'écrire l'avenant"
             )
@@ -71,17 +72,17 @@ def avenant(chemin: Path, numero, preambule, output: Path, templates_folder) -> 
             preamble=preambule,
         )
     except (AvenantError, SnapshotError, FormatError, TemplateError, RenderError) as exc:
-        click.echo(f"erreur : {exc}", err=True)
+        _echo(f"erreur : {exc}", err=True)
         sys.exit(EXIT_PROBLEMS)
     folder = output / chemin.name
     for name, data in sorted(result.documents.items()):
         atomic_write(folder / name, data)
-    click.echo(
+    _echo(
         f"Avenant n° {result.numero} ({len(result.articles)} articles, "
         f"{len(result.comparison.changes)} changements depuis la version signée le "
         f"{result.base.date}) :"
     )
     for article in result.articles:
-        click.echo(f"  Article {article.numero} – {article.titre}")
+        _echo(f"  Article {article.numero} – {article.titre}")
     for name in sorted(result.documents):
-        click.echo(f"  {_display(str(folder / name))}")
+        _echo(f"  {_display(str(folder / name))}")

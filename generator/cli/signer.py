@@ -13,6 +13,7 @@ import click
 from generator.cli.common import EXIT_PROBLEMS
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
+from generator.cli.common import echo as _echo
 from generator.cli.common import help_option as _help_option
 from generator.cli.common import templates_option as _templates_option
 
@@ -53,11 +54,11 @@ def signer(chemin: Path, date: str, from_docx: Path | None, templates_folder) ->
         templates = load_template_set(templates_folder)
         result = sign_territory(chemin, date, templates, from_docx=from_docx)
     except (SnapshotError, TemplateError) as exc:
-        click.echo(f"erreur : {exc}", err=True)
+        _echo(f"erreur : {exc}", err=True)
         sys.exit(EXIT_PROBLEMS)
     snap = result.snapshot
     what = "Contrat" if snap.is_contract else f"Avenant n° {snap.number}"
-    click.echo(
+    _echo(
         f"{what} signé le {snap.date} enregistré : {_display(str(result.path))} "
         f"(empreinte {snap.hash[:12]}…, modèle {snap.template_set} {snap.template_version})"
     )
