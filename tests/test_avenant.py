@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, load, minimal
 from docx import Document
+from revoyure import signed_and_revised, sub
 
 from generator.amendment.build_avenant import AvenantError, make_avenant
 from generator.amendment.consolidated import strip_marks
@@ -17,48 +17,10 @@ from generator.documents.build import inputs_hash, render_documents
 from generator.documents.templates import load_template_set
 
 
-def _sub(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def revised(tmp_path_factory):
-    """Creil Sud Oise signed in 2024, then revised for 2027."""
-    from click.testing import CliRunner
-
-    from generator.cli.main import cli
-
-    root = tmp_path_factory.mktemp("rev") / "creil-sud-oise"
-    shutil.copytree(ROOT / "contracts" / "creil-sud-oise", root)
-    assert CliRunner().invoke(cli, ["signer", str(root), "--date", "2024-06-12"]).exit_code == 0
-    _sub(
-        root / "orientations.yaml",
-        "titre: Emploi, insertion et",
-        "titre: Emploi, insertion, formation et",
-    )
-    _sub(
-        root / "quartiers" / "QN06002M.yaml",
-        "portrait: |\n",
-        "portrait: |\n  Depuis 2024, la place a été rénovée.\n",
-    )
-    _sub(
-        root / "financements.yaml",
-        "montant: 160000, statut: notifie}",
-        "montant: 180000, statut: notifie}",
-    )
-    _sub(root / "financements.yaml", "montant: 3671000", "montant: 3691000")
-    _sub(
-        root / "tfpb" / "clesence.yaml",
-        "libelle: Permanence hebdomadaire",
-        "libelle: Deux permanences hebdomadaires",
-    )
-    _sub(
-        root / "contrat.yaml",
-        "signataires:\n",
-        "signataires:\n  - id: bpifrance\n    nom: Bpifrance\n    type: autre\n",
-    )
+    """Creil Sud Oise signed in 2024, then revised for 2027 (tests/revoyure.py)."""
+    root = signed_and_revised(tmp_path_factory.mktemp("rev") / "creil-sud-oise")
     desc = load(root)
     templates = load_template_set()
     result = make_avenant(root, desc, read_snapshots(root), templates)
@@ -156,3 +118,30 @@ def test_a_withdrawing_signatory_who_funds_is_noted(territory, run, tmp_path):
     text = _text(result.documents["avenant-1.docx"])
     assert "La CAF de l'Oise cesse d'être signataire du contrat." in text
     assert "se retire du contrat" in text
+
+
+def test_a_snapshot_in_format_1_is_migrated_before_the_comparison(tmp_path):
+    """Signed with a format-1 description, compared in 2027 with the same text read in format 2:
+    the migration alone is no change; a real change still is one article."""
+    from generator.amendment.snapshot import make_snapshot, record_snapshot
+    from generator.description.load import load_territory
+
+    root = tmp_path / "creil-sud-oise"
+    shutil.copytree(ROOT / "tests" / "cas" / "format-1" / "creil-sud-oise", root)
+    desc = load_territory(root)
+    assert desc.source_data["format"] == 1 and desc.data["format"] == 2
+    snapshot = make_snapshot(
+        root,
+        desc.source_data,
+        "2024-06-12",
+        template_set="engagements-quartiers-2030",
+        template_version="1.0.0",
+        tool_version="0.1.0",
+    )
+    record_snapshot(root, snapshot)
+    templates = load_template_set()
+    with pytest.raises(AvenantError, match="identique à la version signée le 12 juin 2024"):
+        make_avenant(root, desc, read_snapshots(root), templates)
+    sub(root / "orientations.yaml", "titre: Emploi, insertion et", "titre: Emploi et")
+    result = make_avenant(root, load_territory(root), read_snapshots(root), templates)
+    assert [a.titre for a in result.articles] == ["Emploi et développement économique"]

@@ -7,13 +7,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 from markupsafe import Markup
 
 from generator.amendment.articles import Article, group_changes
 from generator.amendment.consolidated import consolidate
-from generator.amendment.formats import to_current
+from generator.amendment.formats import as_description, to_current
 from generator.amendment.outline import block, find, outline
 from generator.amendment.snapshot import Snapshot, SnapshotError
 from generator.amendment.wording import dispositif, tfpb_articles
@@ -42,10 +41,9 @@ def _docx(data: bytes):
     return Document(io.BytesIO(data))
 
 
-def _render_all(data: dict, name: str, templates, digest: str) -> dict[str, bytes]:
+def _render_all(desc, templates, digest: str) -> dict[str, bytes]:
     from generator.documents.build import render_documents
 
-    desc = SimpleNamespace(data=data, name=name)
     return {k: v[0] for k, v in render_documents(desc, templates, [], digest).items()}
 
 
@@ -75,7 +73,10 @@ def make_avenant(
             f"prochain est le n° {len(snapshots)}"
         )
     base = snapshots[numero - 1]
-    old = to_current(base.description, f"la version signée ({base.file_name})")
+    signed_desc = as_description(
+        base.description, root.name, f"la version signée ({base.file_name})"
+    )
+    old = signed_desc.data
     new = to_current(description.data, "la description actuelle")
     comparison = compare(old, new)
     if comparison.identical:
@@ -87,8 +88,8 @@ def make_avenant(
     tpl = {d.id: d for d in templates.later_documents}
     if "avenant" not in tpl:
         raise AvenantError(f"le jeu de modèles {templates.name} n'a pas de modèle d'avenant")
-    signed = _render_all(old, root.name, templates, "")
-    plain = _render_all(new, root.name, templates, inputs_hash(root, templates, False))
+    signed = _render_all(signed_desc, templates, "")
+    plain = _render_all(description, templates, inputs_hash(root, templates, False))
     contract_name = next(d.output for d in templates.documents if d.id == "contrat")
     old_doc, new_doc = _docx(signed[contract_name]), _docx(plain[contract_name])
     old_outline, new_outline = outline(old_doc), outline(new_doc)
@@ -248,12 +249,10 @@ def _avenant_context(
     new_ids = {s.get("id") for s in context["signataires"]}
     retraits = []
     if old is not None:
-        from generator.compare.wording import _dicts
+        from generator.ledger import build_ledger
 
-        funders = {
-            line.get("financeur")
-            for line in _dicts((old.get("financements") or {}).get("lignes"))
-        }
+        # who funds an operation of the signed contract: from the ledger, as the documents
+        funders = {f for op in build_ledger(old).operations for f in op.funders}
         retraits = [
             {"nom": s.get("nom", s.get("id")), "finance": s.get("id") in funders}
             for s in old.get("signataires") or []

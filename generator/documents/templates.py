@@ -132,6 +132,7 @@ def load_template_set(folder: Path | None = None) -> TemplateSet:
                     template=folder / doc["modele"],
                     output=str(doc["sortie"]),
                     title=str(doc.get("titre") or doc["id"]),
+                    for_each=str(doc.get("pour_chaque") or "avenant"),
                 )
                 for doc in data.get("documents_revoyure") or []
             ],

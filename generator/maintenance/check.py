@@ -243,7 +243,8 @@ def check_set(
         result.problems.extend(_marker_problems(doc.template))
         accessed |= check.accessed
         terminal |= check.terminal
-    for doc in template_set.followup:  # their context is the follow-up's, checked apart
+    # the follow-up's and the revoyure's documents have their own context, checked apart
+    for doc in template_set.followup + template_set.later_documents:
         result.documents.append(_display(doc.template))
         check = DocumentCheck(doc.template, _display(doc.template), doc.for_each).run()
         result.problems.extend(check.problems)

@@ -136,6 +136,10 @@ def context_for(for_each: str | None) -> dict:
     if for_each in FOLLOWUP_KINDS:
         return followup_sample_contexts()[for_each]
     context = sample_context()
+    if for_each in ("avenant", "evaluation"):
+        from generator.amendment.sample import sample_context as revoyure_context
+
+        return revoyure_context(for_each, context)
     if for_each == "tfpb":
         return context
     return {k: v for k, v in context.items() if k != "convention"}

@@ -52,7 +52,7 @@ def lock_problems(template_set, display) -> tuple[list[TemplateProblem], bool]:
     lock_name = display(folder / LOCK_FILE)
     current = {
         d.template.name: file_fingerprint(d.template)
-        for d in template_set.documents + template_set.followup
+        for d in template_set.documents + template_set.followup + template_set.later_documents
     }
     lock = read_lock(folder)
     if lock is None:
@@ -118,7 +118,8 @@ def write_lock(template_set) -> Path:
         "fichiers:",
     ]
     for doc in sorted(
-        template_set.documents + template_set.followup, key=lambda d: d.template.name
+        template_set.documents + template_set.followup + template_set.later_documents,
+        key=lambda d: d.template.name,
     ):
         lines.append(f'  "{doc.template.name}": {file_fingerprint(doc.template)}')
     target = template_set.folder / LOCK_FILE
