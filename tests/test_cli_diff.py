@@ -58,7 +58,7 @@ def test_two_folders(run, tmp_path):
         assert line in text.splitlines(), text
     assert "4 changements" in text
     assert "Totaux qui ont changé :" in text
-    assert "  Financements, total : 150 000 € → 165 000 € (+15 000 €)" in text
+    assert "  Financements, total : 650 000 € → 665 000 € (+15 000 €)" in text  # the ledger
     assert "\x1b[" not in result.output  # not a terminal: no colours
 
 

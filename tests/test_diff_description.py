@@ -9,7 +9,7 @@ import random
 
 import docx
 import pytest
-from conftest import minimal, minimal_format_1, write_territory
+from conftest import ROOT, minimal, minimal_format_1, write_territory
 
 from generator.compare.description import (
     CHANGED,
@@ -172,11 +172,12 @@ def test_totals_that_moved_are_summarised():
     new["financements"]["lignes"][0]["montant"] = 130000
     new["tfpb"][0]["actions"][0]["couts"][0]["montant"] = 210000
     summary = [t.format().replace(NNBSP, " ").replace(NBSP, " ") for t in compare(old, new).totals]
+    # totalled by the ledger, as the documents: the investment plans (500 000 €, 2025) count
     assert summary == [
-        "Financements, total : 150 000 € → 180 000 € (+30 000 €)",
+        "Financements, total : 650 000 € → 680 000 € (+30 000 €)",
         "Financements 2024 : 150 000 € → 180 000 € (+30 000 €)",
         "Financements, crédits spécifiques : 150 000 € → 180 000 € (+30 000 €)",
-        "Financements, État : 100 000 € → 130 000 € (+30 000 €)",
+        "Financements, État : 400 000 € → 430 000 € (+30 000 €)",
         "TFPB, actions valorisées, Oise Habitat : 600 000 € → 610 000 € (+10 000 €)",
     ]
     assert totals(minimal_format_1())["Investissements, coût total"] == 500000
@@ -230,3 +231,56 @@ def test_embedded_description_round_trip_is_deterministic():
     assert first == again  # the part is found and replaced, not added twice
     assert read_embedded_description(first) == data
     assert read_embedded_description(_document()) is None
+
+
+# --------------------------------------------------------------------------- the ledger (format 2)
+
+
+def _creil() -> dict:
+    from generator.description.load import load_territory
+
+    return load_territory(ROOT / "contracts" / "creil-sud-oise", convert=False).data
+
+
+def _operation(data: dict, op_id: str) -> dict:
+    return next(o for o in data["financements"]["operations"] if o["id"] == op_id)
+
+
+def test_a_funder_that_only_swaps_its_form_is_one_change():
+    old, new = _creil(), _creil()
+    funders = _operation(new, "espace-jeunesse-martinets")["financeurs"]
+    own = next(f for f in funders if f["forme"] == "fonds_propres")
+    own["forme"] = "valorisation"
+    changes = compare(old, new).changes
+    assert [c.format().replace(NNBSP, " ").replace(NBSP, " ") for c in changes] == [
+        "Financements › Opérations › Espace jeunesse des Martinets › Financeurs › "
+        "Ville de Montataire · Autofinancement › Forme : Fonds propres → Valorisation"
+    ]
+
+
+def test_operations_years_statuses_and_shares_are_matched_by_identity():
+    old, new = _creil(), _creil()
+    op = _operation(new, "cite-educative-de-creil")
+    years = op["financeurs"][0]["annees"]
+    years[2]["statut"] = "notifie"
+    years.reverse()  # order is no change
+    new["financements"]["operations"].reverse()
+    text = [c.format().replace(NNBSP, " ").replace(NBSP, " ") for c in compare(old, new).changes]
+    assert text == [
+        "Financements › Opérations › Cité éducative de Creil › Financeurs › État › "
+        "Montants par année › 2026 › Statut : Programmé → Notifié"
+    ]
+
+
+def test_quantities_and_investment_are_among_the_totals_that_moved():
+    old, new = _creil(), _creil()
+    op = _operation(new, "adultes-relais")
+    op["quantites"][0]["valeur"] = 20
+    invest = next(o for o in new["financements"]["operations"] if o["nature"] == "investissement")
+    invest["financeurs"][0]["annees"][0]["montant"] += 10000
+    totals = {
+        t.label: t.format().replace(NNBSP, " ").replace(NBSP, " ") for t in compare(old, new).totals
+    }
+    assert totals["Quantités, postes"] == "Quantités, postes : 18 → 20 (+2)"
+    assert totals["Investissement, opérations (prêts compris)"].endswith("(+10 000 €)")
+    assert totals["Financements, investissement"].endswith("(+10 000 €)")

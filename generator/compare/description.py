@@ -7,6 +7,9 @@ identity appears or disappears is named as added or removed. Identities:
 - an identifier: `id` (signataires, orientations, priorités transversales, investissements),
   `code` (territoire.qpv), `insee` (communes), `qpv` (projets de quartier, patrimoine TFPB),
   `signataire` (engagements), `bailleur` (conventions TFPB), `annee` (yearly amounts);
+- operations of the ledger (format 2) by `id`, their funders by (financeur, dispositif) — a
+  funder whose form changes (subvention → valorisation) is one change of its « forme » —, their
+  years by `annee`, shares by `qpv`, quantities by `unite`;
 - financing lines by (année, financeur, dispositif, programme, nature, orientation, QPV), TFPB
   actions by (axe, libellé), other lists by their name or label; two items with the same
   identity are told apart by their order of appearance;
@@ -15,7 +18,7 @@ identity appears or disappears is named as added or removed. Identities:
 
 Each change is a `Change` (path, French labels, kind, old and new values formatted the French
 way, delta for numbers); `totals` sums what reviewers look at first (financing by year, by
-funder, by nature; investment; TFPB) and `compare` lists the totals that moved.
+funder, by nature, loans, investment and quantities per unit, from the ledger; TFPB) and `compare` lists the totals that moved.
 
 The list identities are in `matching`, the French wording of labels and values in `wording`;
 reading the two sides (a folder, a file) is in `sides`.
@@ -45,15 +48,14 @@ from generator.compare.text_diff import (
     similarity,
     word_ops,
 )
+from generator.compare.totals import totals
 from generator.compare.wording import (
     EMPTY,
     KIND_WORDS,
     Names,
     _delta,
-    _dicts,
     _field_label,
     _key_order,
-    _Node,
     _node,
     _number,
     _short,
@@ -320,47 +322,10 @@ def diff_data(old: dict, new: dict, context: dict | None = None) -> list[Change]
 # --------------------------------------------------------------------------- totals
 
 
-def totals(data: dict, names: Names | None = None) -> dict[str, Decimal]:
-    """Named totals of a description, in reading order."""
-    names = names or Names(data, data)
-    out: dict[str, Decimal] = {}
-
-    def add(label: str, value) -> None:
-        number = _number(value)
-        if number is not None:
-            out[label] = out.get(label, Decimal(0)) + number
-
-    financing = data.get("financements") if isinstance(data.get("financements"), dict) else {}
-    lines = _dicts(financing.get("lignes"))
-    type_labels = (_node(("financements", "lignes", "*", "type")) or _Node({}, frozenset())).schema
-    type_labels = type_labels.get("x-libelles", {})
-    if lines:
-        for line in lines:
-            add("Financements, total", line.get("montant"))
-        for line in sorted(lines, key=lambda x: str(x.get("annee"))):
-            add(f"Financements {line.get('annee')}", line.get("montant"))
-        for line in lines:
-            label = type_labels.get(line.get("type"), str(line.get("type")))
-            add(f"Financements, {label.lower()}", line.get("montant"))
-        for line in lines:
-            add(f"Financements, {names.signatory(line.get('financeur'))}", line.get("montant"))
-    for item in _dicts(data.get("investissements")):
-        add("Investissements, coût total", item.get("cout_total"))
-    for convention in _dicts(data.get("tfpb")):
-        who = names.signatory(convention.get("bailleur"))
-        for row in _dicts(convention.get("abattement_estime")):
-            add(f"TFPB, abattement estimé, {who}", row.get("montant"))
-        for action in _dicts(convention.get("actions")):
-            for row in _dicts(action.get("couts")):
-                add(f"TFPB, actions valorisées, {who}", row.get("montant"))
-    territory = data.get("territoire") if isinstance(data.get("territoire"), dict) else {}
-    for qpv in _dicts(territory.get("qpv")):
-        add("Population des QPV", qpv.get("population"))
-    return out
-
-
 def _format_total(label: str, value: Decimal) -> str:
-    return formatting.nombre(value) if label.startswith("Population") else formatting.montant(value)
+    if label.startswith(("Population", "Quantités")):
+        return formatting.nombre(value)
+    return formatting.montant(value)
 
 
 def diff_totals(old: dict, new: dict, context: dict | None = None) -> list[TotalChange]:

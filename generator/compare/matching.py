@@ -134,6 +134,29 @@ SPECS: dict[tuple[str, ...], ListSpec] = {
         ("annee", "financeur", "dispositif", "programme", "type", "orientation", "qpv"),
         _line_label,
     ),
+    ("partenaires",): ListSpec(
+        ("id",), lambda i, n: _no_article(i.get("nom") or "") or str(i.get("id"))
+    ),
+    ("financements", "operations"): ListSpec(("id",), _text("intitule", "id")),
+    # a funder is recognised by who funds and through which scheme, not by the form: a line that
+    # only swaps its form (subvention → valorisation) is one change, not a removal and an addition
+    ("financements", "operations", "*", "financeurs"): ListSpec(
+        ("financeur", "dispositif"),
+        lambda i, n: " · ".join(
+            p for p in (n.signatory(i.get("financeur")), str(i.get("dispositif") or "")) if p
+        ),
+    ),
+    ("financements", "operations", "*", "financeurs", "*", "annees"): ListSpec(
+        ("annee",), _text("annee")
+    ),
+    ("financements", "operations", "*", "repartition"): ListSpec(
+        ("qpv",),
+        lambda i, n: n.quartier(i["qpv"]) if i.get("qpv") else "intercommunal",
+        value="part",
+    ),
+    ("financements", "operations", "*", "quantites"): ListSpec(
+        ("unite",), _text("unite"), value="valeur"
+    ),
     ("financements", "totaux"): ListSpec(
         ("libelle", "annee", "financeur", "type"),
         _total_label,
