@@ -91,3 +91,41 @@ if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     folder = signed_and_revised(Path(sys.argv[1]))
     print(f"exemple signé le {SIGNED_ON} et révisé pour 2027 : {folder}")
+
+
+FRAMEWORK = """  cadre:
+    - question: Les habitants des quartiers accèdent-ils davantage à l'emploi ?
+      indicateurs: [taux-emploi, demandeurs-emploi-accompagnes]
+      sources:
+        - France Travail, tableau de bord des demandeurs d'emploi des QPV
+    - question: La réussite éducative progresse-t-elle dans les collèges REP+ ?
+      indicateurs: [maitrise-francais-6e]
+      analyse: |
+        Les évaluations de sixième progressent, plus vite aux Hauts de Creil.
+    - question: Les associations sont-elles soutenues dans la durée ?
+      indicateurs: [credits-cpo, taux-pauvrete]
+"""
+
+FOLLOW_UP_2026 = """# Suivi de l'année 2026 (fictif) : écrit par tests/revoyure.py pour l'évaluation 2027.
+annee: 2026
+
+indicateurs:
+  - {id: taux-emploi, valeur: 47.4, date: 2026-06-30, source: "INSEE, recensement 2022"}
+  - {id: maitrise-francais-6e, valeur: 56, date: 2026-10-15, source: DSDEN de l'Oise}
+  - {id: credits-cpo, valeur: 44, date: 2026-12-31, source: DDETS de l'Oise}
+
+operations:
+  - {id: cite-educative-de-creil, verse: 450000, statut: verse, realisation: realise}
+  - {id: adultes-relais, verse: 405000, statut: verse, realisation: realise}
+
+engagements:
+  - {signataire: etat, objectif: 1, statut: realise}
+  - {signataire: etat, objectif: 2, statut: en_cours}
+  - {signataire: commune-nogent-sur-oise, objectif: 2, statut: reporte, commentaire: "Ludothèque ouverte en 2027."}
+"""
+
+
+def evaluation_2027(root: Path) -> None:
+    """The framework of the mid-term evaluation, and the 2026 follow-up, added to `root`."""
+    sub(root / "evaluation.yaml", "evaluation:\n", "evaluation:\n" + FRAMEWORK)
+    (root / "suivi" / "2026.yaml").write_text(FOLLOW_UP_2026, encoding="utf-8")

@@ -48,6 +48,7 @@ def _register_commands() -> None:
     from generator.cli.bilan import bilan
     from generator.cli.build import build
     from generator.cli.diff import diff
+    from generator.cli.evaluation import evaluation
     from generator.cli.exporter import exporter
     from generator.cli.importer import importer
     from generator.cli.init import init
@@ -70,6 +71,7 @@ def _register_commands() -> None:
         bilan,
         signer,
         avenant,
+        evaluation,
     )
     for command in commands:
         cli.add_command(command)

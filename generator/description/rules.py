@@ -3,7 +3,7 @@
 Each rule reads the merged description defensively (the schema may have failed elsewhere) and
 returns located problems. Rules never raise on malformed data: they skip what they cannot read.
 They live by concern in `rules_geography`, `rules_references`, `rules_amounts`,
-`rules_governance`, `rules_starter`, `rules_files` and `rules_ledger` (shared helpers in
+`rules_governance`, `rules_evaluation`, `rules_starter`, `rules_files` and `rules_ledger` (shared helpers in
 `rules_common`); this module lists them in order in `RULES`, which `rule_problems` reads at each
 call.
 """
@@ -14,6 +14,7 @@ from generator.description.load import Description
 from generator.description.problems import ERREUR, Problem
 from generator.description.rules_amounts import rule_tfpb_balance, rule_years
 from generator.description.rules_common import Rule
+from generator.description.rules_evaluation import rule_evaluation_framework
 from generator.description.rules_files import rule_annex_files, rule_output_names
 from generator.description.rules_geography import (
     rule_duplicates,
@@ -57,6 +58,7 @@ RULES: list[Rule] = [
     rule_steering_body,
     rule_quantified_objectives,
     rule_conseils_citoyens,
+    rule_evaluation_framework,
     rule_annex_files,
     rule_placeholders,
     rule_output_names,
