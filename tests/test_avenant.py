@@ -115,6 +115,22 @@ def test_a_withdrawing_signatory_who_funds_is_noted(territory, run, tmp_path):
     data = minimal()
     data["signataires"].append({"id": "caf", "nom": "la CAF de l'Oise", "type": "caf"})
     data["engagements"].append({"signataire": "caf", "objectifs": [{"libelle": "Parentalité"}]})
+    data["financements"]["operations"].append(
+        {
+            "id": "parentalite",
+            "intitule": "Parentalité",
+            "nature": "droit_commun",
+            "orientation": "emploi",
+            "repartition": "intercommunale",
+            "financeurs": [
+                {
+                    "financeur": "caf",
+                    "forme": "subvention",
+                    "annees": [{"annee": 2026, "montant": 20000, "statut": "programme"}],
+                }
+            ],
+        }
+    )
     root = territory(data)
     assert run("signer", root, "--date", "2024-06-12").exit_code == 0
     territory(minimal())
@@ -122,6 +138,8 @@ def test_a_withdrawing_signatory_who_funds_is_noted(territory, run, tmp_path):
     text = _text(result.documents["avenant-1.docx"])
     assert "La CAF de l'Oise cesse d'être signataire du contrat." in text
     assert "se retire du contrat" in text
+    # it funded an operation: the avenant says what becomes of it (from the ledger's funders)
+    assert "les opérations qu'il finançait sont reprises ou réduites" in text
 
 
 def test_a_snapshot_in_format_1_is_migrated_before_the_comparison(tmp_path):
@@ -149,3 +167,48 @@ def test_a_snapshot_in_format_1_is_migrated_before_the_comparison(tmp_path):
     sub(root / "orientations.yaml", "titre: Emploi, insertion et", "titre: Emploi et")
     result = make_avenant(root, load_territory(root), read_snapshots(root), templates)
     assert [a.titre for a in result.articles] == ["Emploi et développement économique"]
+
+
+def test_a_removed_qpv_repeals_its_project_and_amends_the_geography(territory):
+    """Signed with two QPV, revised with one: the geography is replaced, the project repealed."""
+    import copy
+
+    from generator.amendment.snapshot import make_snapshot, record_snapshot
+
+    root = territory()
+    signed = copy.deepcopy(load(root).data)
+    signed["territoire"]["qpv"].append({"code": "QN06002M", "population": 4320})
+    project = copy.deepcopy(signed["quartiers"][0])
+    project["qpv"] = "QN06002M"
+    signed["quartiers"].append(project)
+    record_snapshot(
+        root,
+        make_snapshot(
+            root,
+            signed,
+            "2024-06-12",
+            template_set="engagements-quartiers-2030",
+            template_version="1.2.0",
+            tool_version="0.1.0",
+        ),
+    )
+    result = make_avenant(root, load(root), read_snapshots(root), load_template_set())
+    diff = compare(signed, load(root).data)
+    covered = [c for a in result.articles for c in a.changes]
+    assert sorted(covered, key=repr) == sorted(diff.changes, key=repr)
+    text = _text(result.documents["avenant-1.docx"])
+    assert "(« La géographie prioritaire ») est remplacé par les dispositions suivantes" in text
+    assert "Les Martinets" in text and "est abrogé." in text
+
+
+def test_the_avenant_documents_are_valid_ooxml(revised, tmp_path):
+    openxml_audit = pytest.importorskip("openxml_audit", reason="pip install -e '.[test]'")
+    _, _, _, result = revised
+    errors = []
+    for name, data in sorted(result.documents.items()):
+        path = tmp_path / name
+        path.write_bytes(data)
+        found = openxml_audit.OpenXmlValidator().validate(str(path)).errors
+        errors += [f"{name}: {e.part_uri} {e.description}" for e in found]
+    assert errors == []
+    assert len(result.documents) == 5

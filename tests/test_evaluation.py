@@ -149,3 +149,10 @@ def test_an_unknown_indicator_of_the_framework_is_located(tmp_path, run):
     assert "vouliez-vous dire « taux-pauvrete »" in result.text
     result = run("evaluation", "2027", root, "--sortie", tmp_path / "out")
     assert result.exit_code == 1 and not (tmp_path / "out").exists()
+
+
+def test_the_report_is_valid_ooxml(report, tmp_path):
+    openxml_audit = pytest.importorskip("openxml_audit", reason="pip install -e '.[test]'")
+    path = tmp_path / "evaluation.docx"
+    path.write_bytes(report[1])
+    assert openxml_audit.OpenXmlValidator().validate(str(path)).errors == []
