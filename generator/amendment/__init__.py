@@ -15,6 +15,14 @@ _NAMES = {
     "read_snapshots": "snapshot",
     "record_snapshot": "snapshot",
     "description_hash": "snapshot",
+    "AvenantError": "build_avenant",
+    "AvenantResult": "build_avenant",
+    "make_avenant": "build_avenant",
+    "consolidate": "consolidated",
+    "strip_marks": "consolidated",
+    "EvaluationError": "evaluation",
+    "evaluation_context": "evaluation",
+    "make_evaluation": "evaluation",
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = lazy_exports(__name__, _NAMES)

@@ -265,7 +265,8 @@ def load_followups(root: Path, year: int) -> tuple[dict[int, dict], list[str]]:
 
 
 def make_evaluation(root: Path, description, templates, year: int) -> tuple[str, bytes, dict]:
-    """(output name, bytes, context) of the evaluation report of `year`."""
+    """(output name, bytes, context) of the evaluation report of `year`; the context's
+    `suivis_en_erreur` lists the follow-up years whose files have errors."""
     from generator.amendment.snapshot import read_snapshots
     from generator.documents.context import build_context
     from generator.documents.render import document_bytes, render_template
@@ -281,13 +282,14 @@ def make_evaluation(root: Path, description, templates, year: int) -> tuple[str,
     doc = next((d for d in templates.later_documents if d.id == "evaluation"), None)
     if doc is None:
         raise EvaluationError(f"le jeu de modèles {templates.name} n'a pas de modèle d'évaluation")
-    followups, _ = load_followups(root, year)
+    followups, with_errors = load_followups(root, year)
     snapshots = read_snapshots(root)
     signed_on = snapshots[0].date if snapshots else None
     context = build_context(description.data)
     context["evaluation_mi_parcours"] = evaluation_context(
         description.data, followups, year, signed_on
     )
+    context["evaluation_mi_parcours"]["suivis_en_erreur"] = with_errors
     document = render_template(doc.template, context)
     data = deterministic_docx(
         document_bytes(document),

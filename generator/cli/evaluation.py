@@ -34,7 +34,7 @@ def evaluation(annee: int, chemin: Path, output: Path, templates_folder) -> None
     versés depuis 2024 ; des champs pour l'analyse du pilote. Écrit
     SORTIE/<territoire>/evaluation-mi-parcours-ANNEE.docx.
     """
-    from generator.amendment.evaluation import EvaluationError, load_followups, make_evaluation
+    from generator.amendment.evaluation import EvaluationError, make_evaluation
     from generator.amendment.snapshot import SnapshotError
     from generator.description.validate import Target, validate_target
     from generator.documents.render import RenderError
@@ -51,10 +51,10 @@ def evaluation(annee: int, chemin: Path, output: Path, templates_folder) -> None
                 "la description comporte des erreurs : corrigez-les avant d'écrire le rapport"
             )
         name, data, context = make_evaluation(chemin, validation.description, templates, annee)
-        _, with_errors = load_followups(chemin, annee)
     except (EvaluationError, SnapshotError, TemplateError, RenderError) as exc:
         _echo(f"erreur : {exc}", err=True)
         sys.exit(EXIT_PROBLEMS)
+    with_errors = context["suivis_en_erreur"]
     if with_errors:
         _echo(
             f"attention : le suivi de {', '.join(with_errors)} comporte des erreurs (voir "
