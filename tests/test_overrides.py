@@ -233,3 +233,38 @@ def test_the_shipped_contract_lets_a_territory_bring_its_own_preamble(tmp_path):
     assert "Le Pays de Laon s'engage, avec ses habitants, pour" in text
     assert "La loi n°\u00a02014" not in text.split("Visas")[0].split("Préambule")[-1]
     assert "Visas" in text and "{#" not in text
+
+
+def test_builds_with_a_local_part_reuse_one_cached_copy(tmp_path, monkeypatch):
+    """Issue 17: every build with a local part used to leave a new ~45 KB copy of the template
+    in $TMPDIR/cdv-modeles; the same template and parts now give one copy, reused."""
+    import tempfile
+    import time
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    templates = load_template_set()
+    root = _territory(tmp_path)
+    _part(root, "Le Pays de Laon s'engage, avec ses habitants, pour {{ doc.epci }}.")
+    output = tmp_path / "build"
+    cache = scratch / "cdv-modeles"
+
+    def copies() -> dict[Path, tuple[int, int]]:
+        return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.rglob("*.docx")}
+
+    assert build_territory(root, output, templates).status == BUILT
+    first = copies()
+    assert [p.name for p in first] == ["contrat.docx"]  # only the template the part changes
+    assert first[next(iter(first))][0] and next(iter(first)).stat().st_size > 10_000
+    contrat = root / "contrat.yaml"
+    time.sleep(2.1)  # a zip entry dated by the clock (2 s steps) would change the copy's bytes
+    for version in ("0.2", "0.3"):  # new inputs: the documents are rendered again
+        contrat.write_text(
+            contrat.read_text("utf-8").replace("version: ", f"version: '{version}' #", 1),
+            "utf-8",
+        )
+        assert build_territory(root, output, templates, force=True).status == BUILT
+        assert copies() == first  # the same file, neither rewritten nor copied again
+    assert "Le Pays de Laon s'engage" in _text(output / root.name / "contrat-de-ville.docx")
+    assert not list(cache.rglob("*.tmp"))

@@ -26,6 +26,7 @@ from generator.description.file_text import os_reason
 from generator.description.load import Description, description_files
 from generator.description.paths import name_problem, output_slug
 from generator.description.problems import Problem
+from generator.documents.folder_lock import folder_lock
 from generator.documents.hand_edits import (  # noqa: F401 (statuses re-exported)
     KEPT,
     PROTECTED,
@@ -263,13 +264,20 @@ def build_territory(
     root: Path, output: Path, templates: TemplateSet, *, force: bool = False, draft: bool = False
 ) -> BuildResult:
     """Validate, render and write one territory. Never raises for a pilot's mistake."""
-    from generator.description.validate import Target, validate_target
-    from generator.documents.render import RenderError
-
     if not force:
         done = up_to_date_result(root, output, templates, draft)
         if done is not None:
             return done
+    with folder_lock(output / root.name):  # a concurrent build into this folder waits
+        return _build_locked(root, output, templates, force, draft)
+
+
+def _build_locked(
+    root: Path, output: Path, templates: TemplateSet, force: bool, draft: bool
+) -> BuildResult:
+    from generator.description.validate import Target, validate_target
+    from generator.documents.render import RenderError
+
     start = time.perf_counter()
     templates = resolve_for_territory(templates, root)
     result = BuildResult(territory=root.name, root=root, status=NOT_BUILT)

@@ -15,6 +15,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from generator.documents.folder_lock import folder_lock
 from generator.documents.manifest import read_manifest, write_manifest
 from generator.documents.write import atomic_write
 
@@ -54,6 +55,11 @@ def write_signature_files(
     notes (kept copies, removed files). Raises ManifestError for a manifest that names anything
     but plain names of its folder: then nothing is written or deleted; OSError on a failed write.
     """
+    with folder_lock(folder):  # a build or another `cdv pdf` into this folder waits
+        return _write_locked(folder, files, key)
+
+
+def _write_locked(folder: Path, files: dict[str, bytes], key: str) -> list[str]:
     manifest = read_manifest(folder)
     recorded: dict = manifest.get(key, {})  # a draft package has its own list
     notes: list[str] = []
