@@ -211,8 +211,8 @@ def parse_file(path: Path, desc: Sink, prefix: Path_ = ()) -> tuple[bool, object
             )
         )
         return False, None
-    except yaml.YAMLError as exc:  # pragma: no cover - every parser error is marked
-        desc.problems.append(Problem(ERREUR, f"YAML illisible : {exc}", str(path), 1, 1))
+    except yaml.YAMLError:  # pragma: no cover - every parser error is marked
+        desc.problems.append(Problem(ERREUR, f"syntaxe YAML : {_SYNTAX_FALLBACK}", str(path), 1, 1))
         return False, None
     if node is None:
         desc.problems.append(
@@ -316,7 +316,59 @@ _SYNTAX_MESSAGES = [
         "found unexpected ':'",
         "deux-points inattendu : mettez la valeur entre guillemets",
     ),
+    (
+        "while scanning a block scalar",
+        "texte sur plusieurs lignes mal ouvert : « | » ou « > » se suit seulement d'un retour à "
+        "la ligne (ou de « - » ou « + ») ; le texte commence à la ligne suivante, en retrait",
+    ),
+    (
+        "while scanning a directive",
+        "ligne commençant par « % » : YAML la lit comme une directive ; mettez la valeur entre "
+        "guillemets, ou supprimez la ligne",
+    ),
+    (
+        "found incompatible YAML document",
+        "directive « %YAML » d'une version inconnue : supprimez cette ligne",
+    ),
+    (
+        "while scanning a tag",
+        "valeur commençant par « ! » : YAML la lit comme une étiquette ; mettez la valeur entre "
+        "guillemets",
+    ),
+    (
+        "found duplicate anchor",
+        "deux ancres « & » portent le même nom : donnez un nom différent à chacune",
+    ),
+    (
+        "expected <document start>",
+        "texte après la fin du document (« ... ») : supprimez la ligne « ... » ou ce qui la suit",
+    ),
+    (
+        "expected node content",
+        "valeur manquante ou caractère inattendu (« ] », « } », « , ») en début de valeur : "
+        "mettez la valeur entre guillemets",
+    ),
+    (
+        "block sequence entries are not allowed",
+        "élément de liste « - » inattendu : mettez-le à la ligne suivante, en retrait sous sa clé",
+    ),
 ]
+
+# A parser problem none of the entries above explains: French, without the parser's English.
+_SYNTAX_FALLBACK = (
+    "syntaxe YAML invalide à cet endroit : vérifiez l'indentation (des espaces, alignés), les "
+    "guillemets et les deux-points de cette ligne et de la précédente ; un texte qui contient "
+    "« : », « # » ou commence par un signe se met entre guillemets"
+)
+
+
+def syntax_reason(exc: yaml.YAMLError) -> str:
+    """The French reason of a PyYAML error (for files read outside a description: the
+    template set's manifest, its glossary), with its line when the parser gives one."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        problem = _syntax_problem("", exc, "")
+        return f"ligne {problem.line}, colonne {problem.column} : {problem.message}"
+    return "syntaxe YAML : " + _SYNTAX_FALLBACK
 
 
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
@@ -324,6 +376,8 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     context = exc.context or ""
     if context.startswith("while scanning a quoted scalar") and exc.context_mark:
         mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
+    if context.startswith("while scanning a simple key") and exc.context_mark:
+        mark = exc.context_mark  # the line that lacks its « : », not the next one
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     english = f"{context} {exc.problem or ''}"
     for needle, french in _SYNTAX_MESSAGES:
@@ -331,7 +385,7 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
             message = french
             break
     else:
-        message = f"syntaxe YAML invalide ({(exc.problem or '').strip()})"
+        message = _SYNTAX_FALLBACK
     opening = exc.context_mark
     if context.startswith("while parsing a flow") and opening and opening.line + 1 != line:
         bracket = "[" if "sequence" in context else "{"

@@ -22,8 +22,27 @@ def _pattern(acronym: str) -> re.Pattern:
 def _entries(folder: str, stamp: float) -> tuple[tuple[str, str], ...]:
     import yaml
 
+    from generator.description.yaml_reader import syntax_reason
+    from generator.documents.render import RenderError
+
     path = Path(folder) / GLOSSARY_FILE
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RenderError(
+            f"glossaire du jeu de modèles illisible : {path}, {syntax_reason(exc)} ; corrigez "
+            "le fichier (une ligne « SIGLE: signification » par sigle)"
+        ) from None
+    except UnicodeDecodeError:
+        raise RenderError(
+            f"glossaire du jeu de modèles illisible : {path} n'est pas encodé en UTF-8 ; "
+            "enregistrez-le en UTF-8"
+        ) from None
+    if not isinstance(data, dict):
+        raise RenderError(
+            f"glossaire du jeu de modèles mal formé : {path} doit être une suite de lignes "
+            "« SIGLE: signification »"
+        )
     return tuple((str(k), str(v)) for k, v in data.items() if k and v)
 
 

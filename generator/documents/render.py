@@ -19,6 +19,7 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -289,6 +290,8 @@ def render_template(template: Path, context: dict, warnings: list[str] | None = 
             "l'orthographe de la balise (référence : docs/variables.md) ; « cdv templates "
             "check » situe la balise dans le modèle"
         ) from exc
+    except SecurityError as exc:
+        raise RenderError(f"modèle {template.name} : {unsafe_reason(exc)}") from None
     except Exception as exc:  # docxtpl raises plain exceptions on broken packages
         if isinstance(exc, RenderError):
             raise
@@ -309,6 +312,21 @@ class _Template(DocxTemplate):
                 self._patched.pop(next(iter(self._patched)))
             patched = self._patched[src_xml] = super().patch_xml(src_xml)
         return patched
+
+
+_UNSAFE = re.compile(r"access to attribute '([^']*)' of '([^']*)' object is unsafe")
+
+
+def unsafe_reason(exc: Exception) -> str:
+    """The French reason of the sandbox's SecurityError (jinja2 says it in English)."""
+    match = _UNSAFE.search(str(exc))
+    what = f"« {match.group(1)} »" if match else "un attribut interne de Python"
+    return (
+        f"une balise demande {what}, que le bac à sable des modèles refuse (accès aux "
+        "mécanismes internes de Python ou modification d'une valeur) ; un modèle ne lit que les "
+        "champs de la description et les filtres du jeu (référence : docs/variables.md) : "
+        "supprimez ou corrigez cette balise"
+    )
 
 
 def _undefined_name(message: str) -> str:

@@ -93,8 +93,17 @@ def load_template_set(folder: Path | None = None) -> TemplateSet:
         raise TemplateError(f"manifeste de modèles introuvable : {manifest}")
     try:
         data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"manifeste de modèles illisible ({manifest}) : {exc}") from exc
+    except yaml.YAMLError as exc:
+        from generator.description.yaml_reader import syntax_reason
+
+        raise TemplateError(
+            f"manifeste de modèles illisible : {manifest}, {syntax_reason(exc)}"
+        ) from None
+    except UnicodeDecodeError:
+        raise TemplateError(
+            f"manifeste de modèles illisible : {manifest} n'est pas encodé en UTF-8 ; "
+            "enregistrez-le en UTF-8"
+        ) from None
     if not isinstance(data, dict):
         raise TemplateError(f"manifeste de modèles vide ou mal formé : {manifest}")
     try:
