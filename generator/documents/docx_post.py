@@ -18,6 +18,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from generator.documents.marks import BULLET_MARK, EMPTY_MARK, TOC_MARK
+from generator.documents.table_columns import drop_empty_columns
 
 W = nsdecls("w")
 BULLET_STYLE_NAMES = ("List Bullet", "Liste à puces")
@@ -412,6 +413,7 @@ def _xml(text: str) -> str:
 def post_process(document, warnings: list[str]) -> None:
     apply_marks(document)
     keep_cells_valid(document)
+    drop_empty_columns(document)
     fit_tables(document)
     build_toc(document)
     number_captions(document)
