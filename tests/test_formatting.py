@@ -441,6 +441,7 @@ def test_filtres():
         "pourcentage",
         "nombre",
         "pluriel",
+        "compte",
         "guillemets",
         "typographie",
     }
@@ -471,3 +472,27 @@ def test_units_below_two_take_the_singular():
     assert valeur(0, "mois") == "0\u00a0mois"
     assert valeur(0, "jeunes accompagnés") == "0\u00a0jeunes accompagnés"
     assert valeur(0, "%") == "0\u00a0%"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((3, "quartier prioritaire", "quartiers prioritaires"), "trois quartiers prioritaires"),
+        (
+            (1, "orientation stratégique", "orientations stratégiques", "f"),
+            "une orientation stratégique",
+        ),
+        ((1, "bailleur"), "un bailleur"),
+        ((0, "indicateur"), "aucun indicateur"),
+        ((0, "opération", "opérations", "f"), "aucune opération"),
+        ((10, "ligne", None, "f"), "dix lignes"),
+        ((11, "quartier"), "11 quartiers"),
+        ((1200, "logement"), "1\u202f200 logements"),
+        ((2.5, "million"), "2,5 millions"),
+        ((None, "logement"), ""),
+    ],
+)
+def test_compte_writes_small_counts_in_words(args, expected):
+    from generator.documents.formatting import compte
+
+    assert compte(*args) == expected

@@ -152,3 +152,73 @@ def test_the_instruction_scan_finds_the_sentence_the_example_used_to_hold():
     for phrase in ("À compléter : le montant", "TODO vérifier", "Décrire ici le projet"):
         assert INSTRUCTIONS.search(phrase), phrase
     assert not INSTRUCTIONS.search("Les habitants d'ici et d'ailleurs ; 60 places d'ici 2030.")
+
+
+# --- small counts in words --------------------------------------------------------------------
+
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+).split()
+# a number that is not a count of things: « l'article 6 de la loi », « annexe 2 », a range
+NOT_COUNTS_BEFORE = {"article", "articles", "annexe", "annexes", "version", "engagement", "loi"}
+NOT_COUNTS_AFTER = {"h", "et", "à", "ou", "%", "€"}
+SMALL_COUNT = re.compile(
+    r"(?:(?<=\s)|^)(10|[0-9])[ \u00a0\u202f]([a-zéèêàâîôûç][\w'’-]*)", re.IGNORECASE
+)
+
+
+def small_counts_in_digits(text: str) -> list[str]:
+    found = []
+    for match in SMALL_COUNT.finditer(text):
+        before = text[: match.start()].split()
+        word = match.group(2).lower().split("-")[0]
+        if word in MONTHS or word in NOT_COUNTS_AFTER:
+            continue
+        if before and before[-1].lower().strip("'’,:(").split("'")[-1] in NOT_COUNTS_BEFORE:
+            continue
+        found.append(text[max(0, match.start() - 40) : match.end() + 20])
+    return found
+
+
+def _running_text(document) -> list[str]:
+    """Paragraphs of the body outside tables (table cells keep digits)."""
+    return [
+        "".join(t.text or "" for t in p.iter(qn("w:t")))
+        for p in document.element.body.iter(qn("w:p"))
+        if next(p.iterancestors(qn("w:tbl")), None) is None
+    ]
+
+
+def test_the_count_scan_finds_digits_and_leaves_other_numbers():
+    assert small_counts_in_digits("il concerne 7 quartiers prioritaires, où vivent")
+    assert small_counts_in_digits("comprend 1 orientation stratégique.")
+    for text in (
+        "prévu par l'article 6 de la loi du 21 février 2014",
+        "l'instruction du 4 janvier 2024",
+        "notamment ses articles 1er, 6 et 7 ;",
+        "collèges ouverts de 8 h à 18 h",
+        "il concerne trois quartiers prioritaires",
+        "compte 870 logements",
+    ):
+        assert not small_counts_in_digits(text), text
+
+
+def test_small_counts_in_running_text_are_written_in_words(documents):
+    found = [
+        f"{name} : « {hit} »"
+        for name, document in documents.items()
+        for text in _running_text(document)
+        for hit in small_counts_in_digits(text)
+    ]
+    assert not found, "\n".join(found)
+    contract = "\n".join(_running_text(documents["creil-sud-oise/contrat-de-ville.docx"]))
+    assert "comprend cinq orientations stratégiques" in contract
+    assert "réunit quatre indicateurs suivis" in contract
+    minimal = "\n".join(_running_text(documents["minimal/contrat-de-ville.docx"]))
+    assert "comprend une orientation stratégique" in minimal  # feminine
+
+
+def test_amounts_and_large_counts_stay_in_digits(documents):
+    annex = "\n".join(_running_text(documents["creil-sud-oise/annexe-3-financiere.docx"]))
+    assert re.search(r"; 2\d opérations, \d{3} lignes de financement", annex)
+    assert "40\u202f721\u202f000\u00a0€" in annex or "40 721 000" in annex.replace("\u202f", " ")

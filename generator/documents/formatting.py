@@ -135,6 +135,34 @@ def pluriel(count: Nombre | None, singulier: str, pluriel: str | None = None) ->
     return f"{nombre(count)} {forme}"
 
 
+_en_chiffres = pluriel
+
+# Counts written in words in running text (French administrative usage: one to ten)
+COMPTE_EN_LETTRES = 10
+
+
+def compte(
+    count: Nombre | None, singulier: str, pluriel: str | None = None, genre: str = "m"
+) -> str:
+    """A count of things in a sentence: ``"trois quartiers"``, ``"une orientation"`` (genre
+    ``"f"``), ``"aucun indicateur"``, digits above ten (``"12 logements"``).
+
+    Not for amounts, table cells or article numbers: those stay in digits (`pluriel`).
+    """
+    if _vide(count):
+        return ""
+    value = _decimal(count)
+    if value != value.to_integral_value() or not 0 <= value <= COMPTE_EN_LETTRES:
+        return _en_chiffres(count, singulier, pluriel)
+    entier = int(value)
+    feminin = genre.lower().startswith("f")
+    if entier == 0:
+        return f"{'aucune' if feminin else 'aucun'} {singulier}"
+    if entier == 1:
+        return f"{'une' if feminin else 'un'} {singulier}"
+    return f"{_en_lettres(entier)} {pluriel or singulier + 's'}"
+
+
 # --------------------------------------------------------------------------- words
 
 _GRAND_NOMBRE = re.compile(r"(?:illion|illiard)s?$")
@@ -317,6 +345,7 @@ FILTRES = {
     "pourcentage": pourcentage,
     "nombre": nombre,
     "pluriel": pluriel,
+    "compte": compte,
     "guillemets": guillemets,
     "typographie": typographie,
 }

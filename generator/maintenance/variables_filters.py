@@ -33,6 +33,13 @@ FILTRES_DOC: dict[str, tuple[str, str, str]] = {
         '{{ convention.total_logements|pluriel("logement") }}',
         "1 200 logements",
     ),
+    "compte": (
+        "Nombre de choses dans une phrase : en lettres de un à dix, « aucun » pour zéro, en "
+        'chiffres au-delà ; compte("orientation", "orientations", "f") au féminin ; pas pour '
+        "un montant ni une cellule de tableau (pluriel)",
+        '{{ territoire.qpv|length|compte("quartier prioritaire", "quartiers prioritaires") }}',
+        "trois quartiers prioritaires",
+    ),
     "guillemets": (
         "Texte entre guillemets français",
         "{{ doc.sous_titre|guillemets }}",
