@@ -376,3 +376,87 @@ def test_real_doc_and_odt_from_libreoffice(tmp_path):
 def test_diff_texts_of_parts(tmp_path):
     old, new = pair(tmp_path)
     assert listing(diff_texts(read_text(old), read_text(new))) == EXPECTED
+
+
+# --- tables named as the document names them (issue 11) -------------------------------------
+
+
+def _captioned_pair(tmp_path: Path) -> tuple[Path, Path]:
+    from docx.oxml.ns import qn
+
+    def build(path: Path, cpo: str) -> Path:
+        document = docx.Document()
+        document.add_heading("1. Financements", 1)
+        document.add_paragraph("Tableau 19 – Par nature", style="Caption")
+        first = document.add_table(rows=2, cols=2)
+        for c, text in enumerate(["Nature", "Montant"]):
+            first.cell(0, c).text = text
+        first.cell(1, 0).text, first.cell(1, 1).text = "Droit commun", "10 000 €"
+        document.add_heading("2. Par financeur", 1)  # a new section: numbering goes on
+        document.add_paragraph("Tableau 20 – Par financeur et par année", style="Caption")
+        table = document.add_table(rows=4, cols=3)
+        for c, text in enumerate(["Financeur", "2024", "2025"]):
+            table.cell(0, c).text = text
+        tr_pr = table.rows[0]._tr.get_or_add_trPr()
+        tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
+        for c, text in enumerate(["État", "10", "20"]):
+            table.cell(1, c).text = text
+        for r, (label, value) in ((2, ("Total", "30")), (3, ("Dont CPO", cpo))):
+            merged = table.cell(r, 0).merge(table.cell(r, 1))
+            merged.text = label
+            table.cell(r, 2).text = value
+        document.add_paragraph("Signatures")
+        signatures = document.add_table(rows=1, cols=2)
+        signatures.cell(0, 0).text, signatures.cell(0, 1).text = "Pour l'État", cpo
+        document.save(path)
+        return path
+
+    return build(tmp_path / "v1.docx", "15"), build(tmp_path / "v2.docx", "16")
+
+
+def test_tables_are_named_by_their_caption_and_columns_by_their_header(tmp_path):
+    diff = diff_files(*_captioned_pair(tmp_path))
+    labels = [c.label for s in diff.sections for c in s.changes]
+    # the document says « Tableau 20 », in the second section: not « tableau 1 »
+    assert labels[0] == "tableau 20, ligne 4, colonne 2 (2025)", labels
+    # a table without caption beside captioned ones does not take a number of its own
+    assert labels[1].startswith("tableau sans légende n° 1, ligne 1"), labels
+    assert not any("(30)" in label or "(Total)" in label for label in labels)
+    assert "tableau 20, ligne 4, colonne 2 (2025) : [-15-]{+16+}" in format_text(diff)
+
+
+def test_without_captions_tables_are_numbered_through_the_document(tmp_path):
+    blocks = [
+        ("h1", "A"),
+        ("table", [["Nom", "Montant"], ["x", "1 €"]]),
+        ("h1", "B"),
+        ("table", [["Nom", "Montant"], ["y", "2 €"]]),
+    ]
+    changed = [*blocks[:3], ("table", [["Nom", "Montant"], ["y", "3 €"]])]
+    diff = diff_files(
+        make_docx(tmp_path / "a.docx", blocks), make_docx(tmp_path / "b.docx", changed)
+    )
+    assert [c.label for s in diff.sections for c in s.changes] == [
+        "tableau 2, ligne 2, colonne 2 (Montant)"
+    ]
+
+
+def test_a_change_in_a_generated_annex_names_its_table_as_printed(tmp_path_factory, tmp_path):
+    from test_documents import built_examples
+
+    source = built_examples(tmp_path_factory) / "creil-sud-oise" / "annexe-3-financiere.docx"
+    document = docx.Document(str(source))
+    body = list(document.element.body)
+    tables = [i for i, el in enumerate(body) if el.tag.endswith("}tbl")]
+    index = tables[4]
+    caption = "".join(t.text or "" for t in body[index - 1].iter() if t.tag.endswith("}t"))
+    number = re.match(r"Tableau\s+(\d+)", caption).group(1)
+    table = document.tables[4]
+    header = [c.text.strip() for c in table.rows[0].cells]
+    cell = table.rows[1].cells[-1]
+    cell.paragraphs[0].runs[0].text = "1 €"
+    changed = tmp_path / "modifie.docx"
+    document.save(changed)
+    labels = [c.label for s in diff_files(source, changed).sections for c in s.changes]
+    column = len(table.rows[1]._tr.findall(docx.oxml.ns.qn("w:tc")))
+    assert labels == [f"tableau {number}, ligne 2, colonne {column} ({header[-1]})"], labels

@@ -338,46 +338,120 @@ def read_text(path_or_parts, name: str | None = None) -> DocText:
         doc.modified = match.group(1).decode("utf-8", "replace").strip() if match else ""
     if body is None:
         return doc
-    counters = {"p": 0, "t": 0}
+    counters = {"p": 0, "t": 0, "untitled": 0}
     stack: list[tuple[int, str]] = []
+    items = list(_content(body))
+    captions = _captions(items)
+    previous_caption: str | None = None
 
     def add(kind: str, text: str, label: str, row: str = "", row_cells: int = 0) -> None:
         index = len(doc.sections) - 1
         doc.sections[index].blocks.append(len(doc.blocks))
         doc.blocks.append(Block(kind, text, index, label, row, row_cells))
 
-    for item in _content(body):
+    for item in items:
         if item.tag == P:
             text = _text_of(item).strip()
             style, level = _paragraph_style(item)
             style_level, is_toc = styles.get(style, (None, False)) if style else (None, False)
             if is_toc or not text:
                 continue
+            match = _CAPTION.match(text)
+            previous_caption = match.group(1) if match else None
             level = level if level is not None else style_level
             if level is not None:
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 stack.append((level, _short(text, 80)))
                 doc.sections.append(Section(text, level, tuple(t for _, t in stack)))
-                counters["p"] = counters["t"] = 0
+                counters["p"] = 0
                 add(HEADING, text, "titre")
                 continue
             counters["p"] += 1
             add(PARAGRAPH, text, f"paragraphe {counters['p']}")
             continue
         counters["t"] += 1
-        headers: dict[int, list[str]] = {}  # cells in a row -> the first such row
-        for r, row in enumerate(r for r in _rows(item) if not _row_deleted(r)):
-            texts = [_cell_text(cell) for cell in _cells(row)]
-            header = headers.setdefault(len(texts), texts)
-            row_label = f"tableau {counters['t']}, ligne {r + 1}"
+        if previous_caption is not None:  # named as the document names it: « Tableau 20 »
+            table_name = f"tableau {previous_caption}"
+        elif captions:  # beside captioned tables, a number of its own would mislead
+            counters["untitled"] += 1
+            table_name = f"tableau sans légende n° {counters['untitled']}"
+        else:  # numbered through the document, not per section
+            table_name = f"tableau {counters['t']}"
+        previous_caption = None
+        rows = [r for r in _rows(item) if not _row_deleted(r)]
+        header_rows, columns = _column_labels(rows)
+        for r, row in enumerate(rows):
+            cells = list(_cells(row))
+            texts = [_cell_text(cell) for cell in cells]
+            row_label = f"{table_name}, ligne {r + 1}"
+            position = 0
             for c, text in enumerate(texts):
                 label = f"{row_label}, colonne {c + 1}"
-                if header is not texts and header[c] and len(header[c]) <= 40:
-                    label += f" ({_short(header[c])})"
+                name = columns.get(position, "") if r >= header_rows else ""
+                if name and len(name) <= 40:
+                    label += f" ({_short(name)})"
                 add(CELL, text, label, row_label, len(texts))
+                position += _grid_span(cells[c])
     _headers_footers(doc, parts, name, add)
     return doc
+
+
+# a caption as the documents write it, « Tableau 20 – Financements par… »
+_CAPTION = re.compile(r"^Tableau\s+(\d+)\b")
+
+
+def _captions(items) -> bool:
+    """Whether some table of the body follows a caption « Tableau N »."""
+    previous = None
+    for item in items:
+        if item.tag == P:
+            text = _text_of(item).strip()
+            if text:
+                previous = text
+        elif previous is not None and _CAPTION.match(previous):
+            return True
+        else:
+            previous = None
+    return False
+
+
+def _grid_span(cell) -> int:
+    span = cell.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+    try:
+        return max(1, int(span.get(_w("val"), "1"))) if span is not None else 1
+    except ValueError:
+        return 1
+
+
+def _is_header_row(row) -> bool:
+    trpr = row.find(_w("trPr"))
+    return trpr is not None and trpr.find(_w("tblHeader")) is not None
+
+
+def _column_labels(rows) -> tuple[int, dict[int, str]]:
+    """How many rows head the table, and the label of each grid column as its header says it.
+
+    The header is the rows marked to repeat on each page (`w:tblHeader`), as the document shows
+    them; a table without such rows is headed by its first row. A cell spanning columns labels
+    each of them; two header rows give « Année › Montant ». No other row names a column: a
+    total row or a row of merged cells is never taken for a header.
+    """
+    marked = 0
+    while marked < len(rows) and _is_header_row(rows[marked]):
+        marked += 1
+    count = marked or (1 if len(rows) > 1 else 0)
+    labels: dict[int, list[str]] = {}
+    for row in rows[:count]:
+        position = 0
+        for cell in _cells(row):
+            span = _grid_span(cell)
+            text = " ".join(_cell_text(cell).split())
+            for column in range(position, position + span):
+                if text and text not in labels.setdefault(column, []):
+                    labels[column].append(text)
+            position += span
+    return count, {column: " › ".join(texts) for column, texts in labels.items() if texts}
 
 
 def _headers_footers(doc: DocText, parts: dict[str, bytes], name: str, add) -> None:
