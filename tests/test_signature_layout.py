@@ -150,3 +150,28 @@ def test_the_word_contract_beside_the_package_has_the_pages_of_the_pdf(package):
     assert "updateFields" not in settings
     with zipfile.ZipFile(folder / "contrat-de-ville.docx") as built:
         assert "updateFields" in built.read("word/settings.xml").decode()
+
+
+def _fonts(path: Path) -> list[tuple[str, str]]:
+    """(name, emb) of each font `pdffonts` lists."""
+    out = subprocess.run(
+        ["pdffonts", str(path)], check=True, capture_output=True, text=True, timeout=60
+    ).stdout.splitlines()
+    header = out[0]
+    emb = header.index("emb")
+    return [(line.split()[0], line[emb : emb + 3].strip()) for line in out[2:] if line.strip()]
+
+
+def test_every_font_of_every_pdf_of_the_package_is_embedded(package):
+    """Issue 11: the index page was drawn in Helvetica, not embedded (pdffonts: emb no)."""
+    folder, reader, pages = package
+    pdfs = sorted(folder.glob("*.pdf"))
+    assert len(pdfs) >= 3 and any(p.name == PACKAGE for p in pdfs)
+    for path in pdfs:
+        fonts = _fonts(path)
+        assert fonts, path.name
+        assert all(emb == "yes" for _, emb in fonts), (path.name, fonts)
+    index = reader.pages[reader.page_labels.index("Annexes")]
+    names = {str(f["/BaseFont"]) for f in index["/Resources"]["/Font"].values()}
+    assert len(names) == 2 and all("+" in name for name in names), names  # embedded subsets
+    assert "Annexe 3" in pages[reader.page_labels.index("Annexes")]  # still readable text

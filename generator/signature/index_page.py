@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from generator.signature.parts import PackageInfo
 from generator.signature.pdf_text import (
     add_stream,
+    page_font,
     pdf_number,
     pdf_string,
-    standard_font,
     text_width,
     wrap,
 )
@@ -153,7 +153,7 @@ def draw_index(writer, layout: IndexLayout, first: int, count: int) -> None:
     """
     from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject
 
-    regular, bold = standard_font(writer, False), standard_font(writer, True)
+    regular, bold = page_font(writer, False), page_font(writer, True)
     for number in range(count):
         page = writer.pages[first + number]
         content, links = layout.draw(number) if number < len(layout.pages) else (b"", [])

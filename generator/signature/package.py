@@ -18,16 +18,18 @@ per bailleur), then the external PDF annexes of the description (`annexes[].fich
   identifier (/ID) is a hash of the inputs, and nothing of LibreOffice's own variable output
   (its dates and identifiers) is copied: two runs give the same bytes.
 
-The index page and the watermark are drawn directly as PDF content streams in Helvetica (one of
-the 14 standard fonts, WinAnsi encoding, which has all French letters and « »): one page of
-text does not justify a dependency on a PDF drawing library.
+The index page is drawn directly as a PDF content stream, in an embedded TrueType face (the
+Liberation Sans LibreOffice gives the documents, WinAnsi encoding, which has all French letters
+and « »), the watermark as vector paths: one page of text does not justify a dependency on a
+PDF drawing library, and every font of the package is embedded.
 
 This module plans a territory's package (what goes in, from the build and the description) and
 has it assembled; the work is done by:
 - parts.py: the documents (Part), the metadata (PackageInfo), the checked reading of PDFs;
 - assembly.py: the assembly, page labels, metadata and pinned identifiers;
 - outline.py: the bookmarks; index_page.py: the index page; watermark.py: « PROJET »;
-- pdf_text.py: text in the standard fonts (WinAnsi, widths, wrapping) and content streams.
+- pdf_text.py: text in WinAnsi (widths, wrapping) and content streams;
+- embedded_font.py: the TrueType face of the index page, embedded (a WinAnsi subset).
 """
 
 from __future__ import annotations
