@@ -215,7 +215,8 @@ def test_small_counts_in_running_text_are_written_in_words(documents):
     assert "comprend cinq orientations stratégiques" in contract
     assert "réunit quatre indicateurs suivis" in contract
     minimal = "\n".join(_running_text(documents["minimal/contrat-de-ville.docx"]))
-    assert "comprend une orientation stratégique" in minimal  # feminine
+    assert "comprend une orientation stratégique. Elle est déclinée" in minimal  # feminine
+    assert "orientations stratégiques. Chacune est déclinée" in contract
 
 
 def test_amounts_and_large_counts_stay_in_digits(documents):
