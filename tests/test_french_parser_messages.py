@@ -110,3 +110,19 @@ def test_a_tag_the_sandbox_refuses_is_explained_in_french(run, tmp_path, tag):
     assert "docs/variables.md" in line
     assert not ENGLISH.search(line), line
     assert "illisible ou cassé" not in result.output and "Traceback" not in result.output
+
+
+def test_what_ruamel_refuses_in_cdv_migrer_is_french_and_changes_nothing(run, tmp_path):
+    """A tab before a comment: the reader of cdv validate accepts it, ruamel.yaml (which
+    cdv migrer uses to keep the comments) refuses it — that used to be a traceback."""
+    root = tmp_path / "minimal"
+    shutil.copytree(CAS / "format-1" / "minimal", root)
+    (root / "contrat.yaml").write_bytes((CAS / "migrer-tabulation-commentaire.yaml").read_bytes())
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert run("validate", root).exit_code == 0
+    result = run("migrer", root)
+    assert result.exit_code == 1, result.output
+    assert f"{root / 'contrat.yaml'}:10:17: syntaxe YAML : tabulation" in result.output
+    assert "rien n'a été modifié" in result.output
+    assert "Traceback" not in result.output and not ENGLISH.search(result.output)
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before

@@ -371,6 +371,12 @@ def syntax_reason(exc: yaml.YAMLError) -> str:
     return "syntaxe YAML : " + _SYNTAX_FALLBACK
 
 
+def syntax_problem(file: str, exc, text: str) -> Problem:
+    """The located French problem of a parser error (PyYAML's, or ruamel.yaml's, which has
+    the same context, problem and marks)."""
+    return _syntax_problem(file, exc, text)
+
+
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     context = exc.context or ""
@@ -392,8 +398,13 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
         message += f" (« {bracket} » ouvert ligne {opening.line + 1})"
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)]:
-        message = _SYNTAX_MESSAGES[0][1]
         column = lines[line - 1].index("\t") + 1
+        message = (
+            _SYNTAX_MESSAGES[0][1]
+            if not lines[line - 1][: column - 1].strip()
+            else "tabulation dans la ligne (avant un commentaire ?) : YAML n'accepte que des "
+            "espaces ; remplacez-la par des espaces"
+        )
     else:
         found = _quote_mistake(lines, line)
         if found is not None:

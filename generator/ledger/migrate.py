@@ -25,6 +25,7 @@ from pathlib import Path
 
 from generator.ledger.build import build_ledger
 from generator.ledger.convert import FORMAT_VERSION, convert_format_1
+from generator.ledger.migrate_errors import ruamel_message
 
 BACKUP = ".sauvegarde-format-1"
 PARTNERS_COMMENT = (
@@ -280,7 +281,10 @@ def _load(text: str):
 
 def _rewrite(path: Path, change) -> str:
     text = path.read_text(encoding="utf-8-sig")
-    yaml, doc = _load(text)
+    try:
+        yaml, doc = _load(text)
+    except Exception as exc:  # ruamel.yaml is stricter than the reader of cdv validate
+        raise MigrationError(ruamel_message(path, exc, text)) from None
     change(doc)
     return _dump(yaml, doc)
 
