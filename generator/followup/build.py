@@ -28,6 +28,7 @@ from generator.documents.build import (
     input_files,
     write_outputs,
 )
+from generator.documents.folder_lock import folder_lock
 from generator.documents.manifest import ManifestError, read_manifest, write_manifest
 from generator.documents.marks import CHART_MARK
 from generator.documents.templates import TemplateSet, resolve_for_territory
@@ -296,6 +297,20 @@ def build_followup(
         result.status, result.message = FAILED, str(exc)
         result.seconds = time.perf_counter() - start
         return result
+    with folder_lock(folder):  # a concurrent `cdv bilan` into this folder waits
+        return _write_followup(result, folder, outputs, templates, year, digest, force, start)
+
+
+def _write_followup(
+    result: BilanResult,
+    folder: Path,
+    outputs: dict,
+    templates: TemplateSet,
+    year: int,
+    digest: str,
+    force: bool,
+    start: float,
+) -> BilanResult:
     try:
         previous = read_manifest(folder)
     except ManifestError as exc:
