@@ -98,6 +98,10 @@ def test_a_column_with_one_value_and_a_table_without_header_are_kept():
     document, table = _table_document([["Pour l'État", ""], ["Le préfet", ""]], header=False)
     post_process(document, [])
     assert len(table.columns) == 2  # a signature block keeps its room to sign
+    # one row: its blank cell is a value left out (reported), kept blank as the warning says
+    document, table = _table_document([["Indicateur", "Les Hauts de Creil"], ["Taux", ""]])
+    post_process(document, [])
+    assert len(table.columns) == 2
 
 
 # --- instruction text -----------------------------------------------------------------------

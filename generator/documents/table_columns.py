@@ -7,7 +7,7 @@ asks what is missing: the column is removed, and the other columns share its wid
 is rebuilt from the cells by `docx_post.fit_tables`, which runs next).
 
 Only plain tables are touched: a header row repeated on each page (`w:tblHeader`), at least
-one row under it, the same number of cells on every row, no merged cell.
+two rows under it, the same number of cells on every row, no merged cell.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def drop_empty_columns(document) -> None:
         while headers < len(rows) and _is_header(rows[headers]):
             headers += 1
         body = rows[headers:]
-        if not headers or not body or not _plain(rows):
+        # a single row: its blank cell is one value left out (the validation says so, and
+        # the cell stays blank, as the warning promises), not a column the territory never uses
+        if not headers or len(body) < 2 or not _plain(rows):
             continue
         count = len(rows[0].findall(qn("w:tc")))
         empty = [
