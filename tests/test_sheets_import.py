@@ -355,3 +355,34 @@ def test_the_sources_folder_of_the_example_is_not_read_as_description():
     desc = load_territory(EXAMPLE, convert=False)
     assert not [f for f in desc.files if "sources" in f]
     assert not desc.problems
+
+
+def test_the_import_file_is_written_exactly_as_yaml_dump_writes_it():
+    """The import file's YAML is built node by node (fast); it must stay the text the generic
+    `yaml.dump` gives, so that a file imported before is not rewritten."""
+    import datetime
+
+    from generator.sheets.importing import HEADER, _plain, fingerprint, render_import
+
+    items = [
+        {
+            "id": "prj-1",
+            "intitule": "Équipe « Été »  : l'atelier\nsuite",
+            "texts": ["yes", "null", "~", "0123", "2025-01-01", "- a", "#x", "x: y", "", "a" * 150],
+            "montant": Decimal("30000.50"),
+            "entier": Decimal("45000"),
+            "nombres": [1.5, 3.0, 1e20, 10**30, True, None],
+            "date": datetime.date(2025, 1, 2),
+            "vides": [[], {}],
+        }
+    ]
+    plain = _plain(items)
+    body = {"import": {"source": "x.xlsx", "empreinte": fingerprint(plain)}, "operations": plain}
+    expected = (
+        HEADER
+        + "\n"
+        + yaml.safe_dump(
+            body, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+        )
+    )
+    assert render_import(items, "operations", {"source": "x.xlsx"}) == expected

@@ -12,6 +12,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -142,6 +143,11 @@ class Mapping:
 
 def normalize(text: object) -> str:
     """Lower case, no accents, single spaces: « Montant  engagé » -> « montant engage »."""
+    return _normalize(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=65536)  # an extract repeats the same funders, QPV, themes on every row
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[\s_]+", " ", text.replace("’", "'")).strip().lower()
 

@@ -1,8 +1,8 @@
 """Read a spreadsheet (.xlsx or .csv) into rows of cells, saying how it was read.
 
-An .xlsx is read with openpyxl in read-only mode, formula cells with their cached values (an
-error value such as « #REF! » is kept as a `CellError`, for the caller to locate); a merged
-header is found from the sheet's `mergeCells`. A .csv has its encoding (UTF-8 with or without
+An .xlsx is read in one streaming pass over its XML (`sheets.xlsx`), formula cells with their
+cached values (an error value such as « #REF! » is kept as a `CellError`, for the caller to
+locate); a merged header is found from the sheet's `mergeCells`. A .csv has its encoding (UTF-8 with or without
 BOM, UTF-16 with BOM, Windows-1252, Latin-1) and its separator (« ; », « , », tabulation)
 detected. Whatever is not a readable spreadsheet raises `SheetError` with a French message.
 """
@@ -142,31 +142,33 @@ def _read_xlsx(path: Path, sheet_name: str | None, header_row: int | None) -> Ta
         if "xl/workbook.xml" not in names:
             kind = "un document Word" if "word/document.xml" in names else "une archive zip"
             raise SheetError(f"{path} est {kind}, pas un classeur .xlsx ni un fichier .csv")
-    import openpyxl
+    from generator.sheets.xlsx import sheet_parts, sheet_values
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a broken package
+        with zipfile.ZipFile(path) as archive:
+            sheets, date1904, rels = sheet_parts(archive)
+            if not sheets:
+                raise SheetError(f"{path} : le classeur n'a aucune feuille de calcul")
+            if sheet_name is None:
+                ws = sheets[0]
+            elif sheet_name in [s.name for s in sheets]:
+                ws = next(s for s in sheets if s.name == sheet_name)
+            else:
+                raise SheetError(
+                    f"{path} : pas de feuille « {sheet_name} » ; feuilles du classeur : "
+                    + ", ".join(f"« {s.name} »" for s in sheets)
+                )
+            rows = _xlsx_rows(path, ws.name, sheet_values(archive, ws, date1904, rels))
+            merged = _merged_ranges(archive.read(ws.part))
+    except SheetError:
+        raise
+    except Exception as exc:  # a broken package: missing part, bad XML, bad number
         raise SheetError(f"{path} : classeur illisible ({exc.__class__.__name__})") from None
-    try:
-        if sheet_name is None:
-            ws = book.worksheets[0]
-        elif sheet_name in book.sheetnames:
-            ws = book[sheet_name]
-        else:
-            raise SheetError(
-                f"{path} : pas de feuille « {sheet_name} » ; feuilles du classeur : "
-                + ", ".join(f"« {n} »" for n in book.sheetnames)
-            )
-        rows = _xlsx_rows(path, ws)
-        merged = _merged_ranges(path, book, ws.title)
-    finally:
-        book.close()
-    sheet = _with_header(path, ws.title, rows, header_row)
+    sheet = _with_header(path, ws.name, rows, header_row)
     for ref, (first_row, last_row, first_col, last_col) in merged:
         if first_row <= sheet.header_row <= last_row:
             raise SheetError(
-                f"{path}, feuille « {ws.title} », ligne {sheet.header_row}, colonnes "
+                f"{path}, feuille « {ws.name} », ligne {sheet.header_row}, colonnes "
                 f"{column_letter(first_col)} à {column_letter(last_col)} : en-tête fusionné "
                 f"({ref}) : chaque colonne doit avoir son propre titre ; défusionnez ces "
                 "cellules et donnez un titre à chaque colonne (ou indiquez « ligne_entete » "
@@ -175,16 +177,16 @@ def _read_xlsx(path: Path, sheet_name: str | None, header_row: int | None) -> Ta
     return Table(path, "xlsx", sheet)
 
 
-def _xlsx_rows(path: Path, ws) -> list[tuple[int, list]]:
+def _xlsx_rows(path: Path, title: str, values_by_row) -> list[tuple[int, list]]:
     out = []
-    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+    for number, values in values_by_row:
         cells = [
             CellError(v) if isinstance(v, str) and v in ERROR_VALUES else _clean(v) for v in values
         ]
         if any(c is not None for c in cells):
             out.append((number, cells))
             if len(out) > MAX_ROWS + 1:
-                raise _too_many(path, ws.title)
+                raise _too_many(path, title)
     return out
 
 
@@ -198,43 +200,14 @@ def _col_index(letters: bytes) -> int:
     return n
 
 
-def _merged_ranges(path: Path, book, title: str) -> list[tuple[str, tuple[int, int, int, int]]]:
-    """Merged ranges of a sheet, read from its XML (read-only mode does not give them)."""
-    index = book.sheetnames.index(title)
-    with zipfile.ZipFile(path) as archive:
-        candidates = [
-            n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)
-        ]
-        part = _sheet_part(archive, index) or (
-            candidates[index] if index < len(candidates) else None
-        )
-        if part is None:
-            return []
-        data = archive.read(part)
+def _merged_ranges(data: bytes) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Merged ranges of a sheet, from its XML."""
     out = []
     for c1, r1, c2, r2 in _MERGE.findall(data):
         c2, r2 = c2 or c1, r2 or r1
         ref = f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
         out.append((ref, (int(r1), int(r2), _col_index(c1), _col_index(c2))))
     return out
-
-
-def _sheet_part(archive: zipfile.ZipFile, index: int) -> str | None:
-    try:
-        workbook = archive.read("xl/workbook.xml")
-        rels = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
-        return None
-    ids = re.findall(rb'<(?:\w+:)?sheet\b[^>]*?r:id="([^"]+)"', workbook)
-    if index >= len(ids):
-        return None
-    for rel in re.findall(rb"<Relationship\b[^>]*>", rels):
-        rid = re.search(rb'Id="([^"]+)"', rel)
-        target = re.search(rb'Target="([^"]+)"', rel)
-        if rid and target and rid.group(1) == ids[index]:
-            t = target.group(1).decode()
-            return t.lstrip("/") if t.startswith("/") else f"xl/{t}"
-    return None
 
 
 # --------------------------------------------------------------------------- csv

@@ -71,7 +71,33 @@ class Resolver:
             if ref is not None:
                 self.qpv_names.setdefault(_key(ref.nom), code)
 
+        self._memo: dict[tuple[str, str], str | Unresolved] = {}
+
+    def _memoized(self, kind: str, text: str, lookup) -> str:
+        """An extract names the same funders and QPV on every row: each text is looked up once
+        (its answer, or its reason, kept)."""
+        key = (kind, text)
+        found = self._memo.get(key)
+        if found is None:
+            try:
+                found = lookup(text)
+            except Unresolved as exc:
+                found = exc
+            self._memo[key] = found
+        if isinstance(found, Unresolved):
+            raise Unresolved(found.reason)
+        return found
+
     def funder(self, text: str) -> str:
+        return self._memoized("funder", text, self._funder)
+
+    def orientation(self, text: str) -> str:
+        return self._memoized("orientation", text, self._orientation)
+
+    def qpv(self, text: str) -> str:
+        return self._memoized("qpv", text, self._qpv)
+
+    def _funder(self, text: str) -> str:
         found = self.funders.get(_key(text))
         if found:
             return found
@@ -83,7 +109,7 @@ class Resolver:
             "modèle de colonnes)"
         )
 
-    def orientation(self, text: str) -> str:
+    def _orientation(self, text: str) -> str:
         found = self.orientations.get(_key(text))
         if found:
             return found
@@ -96,7 +122,7 @@ class Resolver:
             "(ajoutez une correspondance « orientation » dans le modèle de colonnes)"
         )
 
-    def qpv(self, text: str) -> str:
+    def _qpv(self, text: str) -> str:
         code = text.strip().upper()
         if _QPV_CODE.match(code):
             if code in self.qpv_codes:
