@@ -196,6 +196,7 @@ def test_a_formula_in_error_is_a_located_problem(run, creil, tmp_path):
     result = run("importer", xlsx(tmp_path / "f.xlsx", [ROW], setup=broken), creil)
     assert result.exit_code == 1
     assert "ligne 2, colonne G (« Montant ») : formule en erreur (#REF!)" in result.text
+    assert not (creil / "financements").exists()
 
 
 def test_a_merged_header_is_refused_with_its_cells(run, creil, tmp_path):
@@ -207,6 +208,7 @@ def test_a_merged_header_is_refused_with_its_cells(run, creil, tmp_path):
     assert "feuille « Programmation », ligne 1, colonnes F à G : en-tête fusionné (F1:G1)" in (
         result.text
     )
+    assert not (creil / "financements").exists()  # nothing half-written
 
 
 def test_an_unknown_column_names_the_columns_of_the_file(run, creil, tmp_path):
@@ -217,6 +219,7 @@ def test_an_unknown_column_names_the_columns_of_the_file(run, creil, tmp_path):
         result.text
     )
     assert "Colonnes du fichier : « Action »" in result.text and "« Somme »" in result.text
+    assert not (creil / "financements").exists()
 
 
 def test_a_column_the_mapping_does_not_know_is_said(run, creil, tmp_path):
@@ -386,3 +389,105 @@ def test_the_import_file_is_written_exactly_as_yaml_dump_writes_it():
         )
     )
     assert render_import(items, "operations", {"source": "x.xlsx"}) == expected
+
+
+def _rewrite_sheet(path: Path, replace) -> Path:
+    """Rewrite the first sheet's XML of an .xlsx (what openpyxl cannot write: cached values of
+    formulas, cells without coordinates, rich text, the 1904 calendar)."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            parts[name] = archive.read(name)
+    parts = replace(parts)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_the_xlsx_reader_gives_cached_values_dates_and_errors_where_they_are(tmp_path):
+    import datetime
+
+    def setup(ws):
+        ws["F2"] = datetime.date(2025, 3, 14)  # a real date cell (date format)
+        ws["G2"] = "=0"  # replaced below by a formula with a cached error value
+
+    path = xlsx(tmp_path / "x.xlsx", [ROW, ROW], setup=setup)
+
+    def replace(parts):
+        sheet = parts["xl/worksheets/sheet1.xml"].decode()
+        start = sheet.index('<c r="G2"')
+        end = sheet.index("</c>", start) + 4
+        sheet = sheet[:start] + '<c r="G2" t="e"><f>#REF!*2</f><v>#REF!</v></c>' + sheet[end:]
+        # row 3 without cell coordinates, a formula's text result, a boolean, rich text
+        start = sheet.index('<row r="3"')
+        end = sheet.index("</row>", start) + 6
+        row = (
+            '<row r="3"><c t="inlineStr"><is><r><t>Fête </t></r><r><t>d\'été</t></r></is></c>'
+            '<c t="str"><f>B2</f><v>Ville de Creil</v></c><c/><c t="b"><v>1</v></c>'
+            "<c><v>1.5</v></c><c><v>2025</v></c><c><v>8500</v></c></row>"
+        )
+        parts["xl/worksheets/sheet1.xml"] = (sheet[:start] + row + sheet[end:]).encode()
+        return parts
+
+    table = read_table(_rewrite_sheet(path, replace))
+    first, second = table.sheet.rows
+    assert first[0] == 2 and first[1][5] == datetime.datetime(2025, 3, 14)
+    assert str(first[1][6]) == "#REF!" and type(first[1][6]).__name__ == "CellError"
+    assert second == (3, ["Fête d'été", "Ville de Creil", None, True, 1.5, 2025, 8500])
+    assert table.sheet.header == HEADER
+
+
+def test_a_workbook_in_the_1904_calendar_gives_the_right_dates(tmp_path):
+    import datetime
+
+    def setup(ws):
+        ws["F2"] = datetime.date(2025, 3, 14)
+
+    path = xlsx(tmp_path / "mac.xlsx", [ROW], setup=setup)
+    serial_1900 = (datetime.date(2025, 3, 14) - datetime.date(1899, 12, 30)).days
+    serial_1904 = (datetime.date(2025, 3, 14) - datetime.date(1904, 1, 1)).days
+
+    def replace(parts):
+        book = parts["xl/workbook.xml"].decode()
+        book = book.replace("<workbookPr", '<workbookPr date1904="1"', 1)
+        if "<workbookPr" not in book:
+            book = book.replace("<sheets>", '<workbookPr date1904="1"/><sheets>', 1)
+        parts["xl/workbook.xml"] = book.encode()
+        sheet = parts["xl/worksheets/sheet1.xml"].decode()
+        parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+            f"<v>{serial_1900}</v>", f"<v>{serial_1904}</v>"
+        ).encode()
+        return parts
+
+    table = read_table(_rewrite_sheet(path, replace))
+    assert table.sheet.rows[0][1][5] == datetime.datetime(2025, 3, 14)
+
+
+def test_a_formula_cached_error_and_a_broken_sheet_via_the_command(run, creil, tmp_path):
+    def replace(parts):
+        sheet = parts["xl/worksheets/sheet1.xml"].decode()
+        start = sheet.index('<c r="G2"')
+        end = sheet.index("</c>", start) + 4
+        sheet = sheet[:start] + '<c r="G2" t="e"><f>1/0</f><v>#DIV/0!</v></c>' + sheet[end:]
+        parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+        return parts
+
+    source = _rewrite_sheet(xlsx(tmp_path / "e.xlsx", [ROW]), replace)
+    result = run("importer", source, creil)
+    assert result.exit_code == 1
+    assert "feuille « Programmation », ligne 2, colonne G (« Montant ») : formule en erreur " in (
+        result.text
+    )
+    assert "(#DIV/0!)" in result.text and not (creil / "financements").exists()
+
+    def truncate(parts):
+        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:300]
+        return parts
+
+    broken = _rewrite_sheet(xlsx(tmp_path / "b.xlsx", [ROW]), truncate)
+    result = run("importer", broken, creil)
+    assert result.exit_code == 2 and "classeur illisible" in result.text
+    assert "Traceback" not in result.text and not (creil / "financements").exists()
