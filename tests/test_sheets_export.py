@@ -14,6 +14,8 @@ import pytest
 import yaml
 from docx import Document
 
+from generator.description.load import load_territory
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "contracts" / "creil-sud-oise"
 
@@ -142,3 +144,93 @@ def test_formula_totals_recalculated_by_libreoffice_equal_the_document_totals(
     assert len(grand) == 1  # the same grand total on every sheet
     detail = book["Détail par année"]
     assert Decimal(str(detail.cell(detail.max_row, 8).value)) == grand.pop()
+
+
+def _annex_tables(folder: Path) -> dict[str, dict[str, list[Decimal]]]:
+    """The annex's money tables by their first header cell: row label -> the 7 years and
+    the whole (a funder × nature table keys its rows « funder / nature »)."""
+    doc = Document(folder / "annexe-3-financiere.docx")
+    out: dict[str, dict[str, list[Decimal]]] = {}
+    for table in doc.tables:
+        rows = [[c.text for c in r.cells] for r in table.rows]
+        if rows[0][-1] != "Total 2024-2030":
+            continue
+        labels = len(rows[0]) - 8
+        out[rows[0][0] if labels == 1 else "Financeur et nature"] = {
+            " / ".join(r[:labels]): [_number(c) for c in r[labels:]] for r in rows[1:]
+        }
+    return out
+
+
+def _contract_total(folder: Path) -> Decimal:
+    text = "\n".join(p.text for p in Document(folder / "contrat-de-ville.docx").paragraphs)
+    found = re.search(r"Le total des financements inscrits s'élève à ([\d\u202f\u00a0 ,]+)", text)
+    return _number(found.group(1))
+
+
+def test_imported_operations_are_counted_in_the_annex_and_the_contract(run, imported, tmp_path):
+    """The imported amounts, added up here in plain Python from the import files, are exactly
+    what the annex's tables (by funder, by nature, by funder and nature, every year) and the
+    contract's §7 gained over the same territory without the import."""
+    assert run("build", EXAMPLE, "--output", tmp_path / "avant").exit_code == 0
+    assert run("build", imported, "--output", tmp_path / "apres").exit_code == 0
+    before = _annex_tables(tmp_path / "avant" / EXAMPLE.name)
+    after = _annex_tables(tmp_path / "apres" / imported.name)
+    data = load_territory(imported).data
+    # a table cell starts with a capital (« L'État » for the signatory named « l'État »)
+    names = {
+        p["id"]: p["nom"][:1].upper() + p["nom"][1:]
+        for p in [*data["partenaires"], *data["signataires"]]
+    }
+    natures = {
+        "specifique": "Crédits spécifiques",
+        "droit_commun": "Droit commun",
+        "investissement": "Investissement",
+    }
+    expected: dict[tuple[str, str], dict[int, Decimal]] = {}
+    count = 0
+    for name in ("import-dauphin.yaml", "import-programmation.yaml"):
+        content = yaml.safe_load((imported / "financements" / name).read_text(encoding="utf-8"))
+        for op in content["operations"]:
+            nature = natures[op.get("nature", "specifique")]
+            for funder in op["financeurs"]:
+                if funder.get("forme", "subvention") == "pret":
+                    continue
+                for year in funder["annees"]:
+                    count += 1
+                    for key in ((names[funder["financeur"]], ""), ("", nature), ("", "")):
+                        per_year = expected.setdefault(key, {})
+                        amount = Decimal(str(year["montant"]))
+                        per_year[year["annee"]] = per_year.get(year["annee"], 0) + amount
+                    key = (names[funder["financeur"]], nature)
+                    per_year = expected.setdefault(key, {})
+                    per_year[year["annee"]] = per_year.get(year["annee"], 0) + amount
+    assert count >= 9  # the two shipped extracts: every row of the extracts
+
+    def gained(table: str, row: str) -> dict[int, Decimal]:
+        old = before[table].get(row, [Decimal(0)] * 8)
+        new = after[table][row]
+        assert new[-1] - old[-1] == sum(new[:-1]) - sum(old[:-1])  # the row's own total
+        return {2024 + i: n - o for i, (o, n) in enumerate(zip(old[:7], new[:7], strict=True))}
+
+    def nonzero(amounts: dict[int, Decimal]) -> dict[int, Decimal]:
+        return {y: a for y, a in amounts.items() if a}
+
+    for (funder, nature), amounts in expected.items():
+        if funder and nature:
+            assert nonzero(gained("Financeur et nature", f"{funder} / {nature}")) == amounts
+        elif funder:
+            assert nonzero(gained("Financeur", funder)) == amounts, funder
+        elif nature:
+            assert nonzero(gained("Nature des crédits", nature)) == amounts, nature
+    grand = expected[("", "")]
+    for table in ("Nature des crédits", "Financeur", "Orientation", "Quartier"):
+        assert nonzero(gained(table, "Total")) == grand, table
+    # funders the import does not name: unchanged
+    for row in before["Financeur"]:
+        if row not in {f for f, _ in expected} and row != "Total":
+            assert before["Financeur"][row] == after["Financeur"][row], row
+    # the contract's §7 grand total
+    assert _contract_total(tmp_path / "apres" / imported.name) - _contract_total(
+        tmp_path / "avant" / EXAMPLE.name
+    ) == sum(grand.values())
