@@ -360,3 +360,95 @@ def test_readme_follow_up_example_is_valid_against_the_example(tmp_path):
     followup = load_followup(tmp_path, YEAR)
     problems = followup_problems(followup, load_territory(EXAMPLE).data)
     assert followup.data["operations"] and not [p for p in problems if p.is_error], problems
+
+
+def _operation_figures(root: Path) -> dict[str, tuple[Decimal, Decimal, Decimal | None]]:
+    """Per operation of the ledger, for YEAR, recomputed with plain Python from the YAML:
+    (planned, notified, paid from the ledger's `verse`, None when it records none); loans
+    left out."""
+    description = read_description(root)
+    if description.get("format") != 2:
+        description = convert_format_1(description).data
+    out = {}
+    for op in description["financements"]["operations"]:
+        planned = notified = Decimal(0)
+        paid = None
+        for funder in op["financeurs"]:
+            if funder.get("forme") == "pret":
+                continue
+            for year in funder["annees"]:
+                if year["annee"] != YEAR:
+                    continue
+                planned += Decimal(str(year["montant"]))
+                if year.get("statut") in ("notifie", "engage", "verse", "solde"):
+                    notified += Decimal(str(year["montant"]))
+                if "verse" in year:
+                    paid = (paid or Decimal(0)) + Decimal(str(year["verse"]))
+        out[op["id"]] = (op["intitule"], planned, notified, paid)
+    return out
+
+
+def _review_operation_rows(path: Path) -> dict[str, list[str]]:
+    rows = {}
+    for table in Document(str(path)).tables:
+        cells = [[c.text for c in r.cells] for r in table.rows]
+        if cells[0][:1] == ["Opération"]:
+            rows.update({r[0]: r for r in cells[1:]})
+    return rows
+
+
+def test_every_operation_s_planned_notified_and_paid_money_is_in_the_review_and_workbook(built):
+    figures = _operation_figures(EXAMPLE)
+    paid = {
+        o["id"]: Decimal(str(o["verse"]))
+        for o in _load(EXAMPLE / "suivi" / "2025.yaml")["operations"]
+    }
+    sheet = openpyxl.load_workbook(built / f"tableaux-suivi-{YEAR}.xlsx")["Opérations"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
+    review = _review_operation_rows(built / f"bilan-annuel-{YEAR}.docx")
+    shown = 0
+    for op_id, (label, planned, notified, ledger_paid) in figures.items():
+        if not planned and op_id not in paid:
+            assert op_id not in rows
+            continue
+        done = paid.get(op_id, ledger_paid or Decimal(0))
+        row = rows[op_id]
+        assert (row["Prévu"], row["Notifié"], row["Versé"]) == (planned, notified, done), op_id
+        assert row["Écart"] == done - planned
+        cells = review[label]
+        assert cells[2:5] == [montant(planned), montant(notified), montant(done)], op_id
+        shown += 1
+    assert shown == len(rows) >= 20
+
+
+def test_the_ledger_s_paid_amounts_count_when_the_follow_up_does_not_say(tmp_path):
+    """A pilot may record the `verse` of a year in the ledger itself (financements): the
+    follow-up reads it from the ledger and no longer asks for it."""
+    from click.testing import CliRunner
+
+    root = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, root)
+    path = root / "financements.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = "            - {annee: 2025, montant: 140000, statut: programme}\n"
+    start = text.index("    - id: collecte-encombrants\n")
+    at = text.index(line, start)
+    text = (
+        text[:at]
+        + "            - {annee: 2025, montant: 140000, statut: verse, verse: 132500}\n"
+        + text[at + len(line) :]
+    )
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(CliRunner(), "bilan", str(YEAR), str(root), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "(collecte-encombrants, epci) : montant versé" not in result.output
+    assert "(securite-du-quotidien, etat) : montant versé" in result.output  # still owed
+    built = out / root.name / f"suivi-{YEAR}"
+    sheet = openpyxl.load_workbook(built / f"tableaux-suivi-{YEAR}.xlsx")["Opérations"]
+    row = next(r for r in sheet.iter_rows(2, values_only=True) if r[0] == "collecte-encombrants")
+    assert row[3:7] == (140000, 140000, 132500, -7500)
+    label = "Renforcer la collecte des encombrants dans les quartiers"
+    cells = _review_operation_rows(built / f"bilan-annuel-{YEAR}.docx")[label]
+    assert cells[2:5] == [montant(140000), montant(140000), montant(132500)]

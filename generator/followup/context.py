@@ -122,9 +122,11 @@ def followup_context(
     operations = []
     for op in sorted(ops.values(), key=lambda o: (str(o.orientation or "~"), o.label)):
         item = paid_items.get(op.id, {})
-        if not op.planned and op.id not in paid_items:
+        if not op.planned and op.id not in paid_items and op.paid is None:
             continue
-        paid = _dec(item.get("verse"))
+        # paid: what the follow-up file says, else the `verse` amounts of the ledger's year
+        known = op.id in paid_items or op.paid is not None
+        paid = _dec(item.get("verse")) if op.id in paid_items else (op.paid or Decimal(0))
         operations.append(
             {
                 "id": op.id,
@@ -138,7 +140,7 @@ def followup_context(
                 "notifie": op.notified,
                 "verse": paid,
                 "ecart": paid - op.planned,
-                "renseigne": op.id in paid_items,
+                "renseigne": known,
                 "statut": status_labels.get(item.get("statut"), ""),
                 "realisation": state_labels.get(item.get("realisation"), ""),
                 "commentaire": item.get("commentaire"),

@@ -32,6 +32,7 @@ class PlannedOperation:
     planned: Decimal  # this year, every funder (loans excluded)
     notified: Decimal  # this year, the part notified, committed or paid
     status: str | None  # this year's status, the most advanced of its funders
+    paid: Decimal | None = None  # this year, the `verse` amounts the ledger records (None: none)
 
 
 def _slug(text: str) -> str:
@@ -65,16 +66,22 @@ def operations(data: dict, year: int) -> dict[str, PlannedOperation]:
     if data.get("format") != 2:  # a description loaded with convert=False, or raw data
         data = convert_format_1(data).data
     ledger = build_ledger(data)
+    per_operation: dict[int, list] = defaultdict(list)
+    for entry in ledger.entries(year=year):  # one pass over the lines of the year
+        per_operation[id(entry.operation)].append(entry)
     out: dict[str, PlannedOperation] = {}
     for op in ledger.operations:
         if op.id in out:  # declared twice: the validation says so
             continue
         planned = notified = Decimal(0)
+        paid = None
         status = None
-        for entry in ledger.entries(operations=[op.id], year=year):
+        for entry in per_operation.get(id(op), ()):
             planned += entry.amount
             if entry.year.status in NOTIFIED:
                 notified += entry.amount
+            if entry.year.paid is not None:
+                paid = (paid or Decimal(0)) + entry.year.paid
             status = _later(status, entry.year.status)
         out[op.id] = PlannedOperation(
             op.id,
@@ -86,6 +93,7 @@ def operations(data: dict, year: int) -> dict[str, PlannedOperation]:
             planned,
             notified,
             status,
+            paid,
         )
     return out
 

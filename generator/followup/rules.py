@@ -144,7 +144,7 @@ def _rules(followup: FollowUp, data: dict) -> list[Problem]:
                 f"notifié ({_euros(op.notified)}) : vérifiez le versement ou la notification",
             )
     for op in ops.values():
-        if op.planned and op.id not in seen_ops:
+        if op.planned and op.id not in seen_ops and op.paid is None:  # the ledger's `verse`
             out.append(
                 Problem(
                     AVERTISSEMENT,
