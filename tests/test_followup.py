@@ -452,3 +452,17 @@ def test_the_ledger_s_paid_amounts_count_when_the_follow_up_does_not_say(tmp_pat
     label = "Renforcer la collecte des encombrants dans les quartiers"
     cells = _review_operation_rows(built / f"bilan-annuel-{YEAR}.docx")[label]
     assert cells[2:5] == [montant(140000), montant(140000), montant(132500)]
+
+
+def test_the_report_cites_the_law_and_the_decree_but_no_unverified_code_article(built):
+    """docs/sources-suivi.md: the article of the regulatory part of the CGCT that codifies the
+    décret's list could not be verified; the report cites article L. 1111-2 and the décret,
+    never a « D. 1111-… » or « R. 1111-… » article."""
+    import re
+
+    text = text_of(built / f"rapport-politique-de-la-ville-{YEAR}.docx").replace("\u00a0", " ")
+    assert "article L. 1111-2 du code général des collectivités territoriales" in text
+    assert "décret n° 2015-1118" in text
+    assert not re.search(r"\b[DR]\.? ?1111-\d", text), re.findall(r".{40}[DR]\.? ?1111-.{20}", text)
+    sources = (ROOT / "docs" / "sources-suivi.md").read_text(encoding="utf-8")
+    assert "n'a pas pu être\n  vérifié" in sources or "n'a pas pu être vérifié" in sources
