@@ -466,3 +466,58 @@ def test_the_report_cites_the_law_and_the_decree_but_no_unverified_code_article(
     assert not re.search(r"\b[DR]\.? ?1111-\d", text), re.findall(r".{40}[DR]\.? ?1111-.{20}", text)
     sources = (ROOT / "docs" / "sources-suivi.md").read_text(encoding="utf-8")
     assert "n'a pas pu être\n  vérifié" in sources or "n'a pas pu être vérifié" in sources
+
+
+def test_a_word_opinion_of_a_conseil_citoyen_is_read_and_annexed(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.documents.formatting import typographie
+
+    root = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, root)
+    folder = root / "suivi" / str(YEAR) / "avis"
+    opinion = Document()
+    opinion.add_heading("Avis du conseil citoyen de Montataire", level=1)
+    opinion.add_paragraph("")
+    opinion.add_paragraph("Le conseil citoyen salue l'ouverture de l'espace jeunesse.")
+    paragraph = opinion.add_paragraph("Il demande ")
+    paragraph.add_run("un bilan des chantiers éducatifs").bold = True
+    paragraph.add_run(" avant l'été.")
+    table = opinion.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Vote"
+    table.rows[0].cells[1].text = "12 pour, 1 abstention"
+    opinion.save(str(folder / "conseil-citoyen-montataire.docx"))
+    # Word's lock file of an open document is not an opinion
+    (folder / "~$nseil-citoyen-montataire.docx").write_bytes(b"\0" * 162)
+    out = tmp_path / "out"
+    result = run(CliRunner(), "bilan", str(YEAR), str(root), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    report = out / root.name / f"suivi-{YEAR}" / f"rapport-politique-de-la-ville-{YEAR}.docx"
+    paragraphs = [p.text for p in Document(str(report)).paragraphs]
+    at = paragraphs.index("Avis du conseil citoyen de Montataire")
+    following = paragraphs[at + 1 : at + 4]
+    assert following == [
+        "Le conseil citoyen salue l'ouverture de l'espace jeunesse.",
+        "Il demande un bilan des chantiers éducatifs avant l'été.",
+        typographie("Vote ; 12 pour, 1 abstention"),  # French spacing before « ; »
+    ], following
+    # the text opinions are still annexed beside it
+    assert "Avis du conseil citoyen des Hauts de Creil sur le projet de rapport 2025" in paragraphs
+
+
+def test_a_broken_word_opinion_is_a_located_french_error(tmp_path):
+    from click.testing import CliRunner
+
+    root = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, root)
+    broken = root / "suivi" / str(YEAR) / "avis" / "avis-abime.docx"
+    broken.write_bytes(b"PK\x03\x04 pas un document")
+    out = tmp_path / "out"
+    result = run(CliRunner(), "bilan", str(YEAR), str(root), "-o", str(out))
+    assert result.exit_code != 0
+    assert "avis-abime.docx" in result.output
+    assert "avis du conseil citoyen illisible : ce n'est pas un document Word .docx valide" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    assert not list(out.rglob("rapport-politique-de-la-ville-*.docx"))

@@ -16,8 +16,8 @@ from generator.description.problems import ERREUR, Problem
 from generator.description.yaml_reader import parse_file
 
 FOLDER = "suivi"
-OPINIONS = "avis"  # suivi/<année>/avis/*.txt|*.md: the conseils citoyens' opinions
-OPINION_SUFFIXES = (".txt", ".md")
+OPINIONS = "avis"  # suivi/<année>/avis/*.txt|*.md|*.docx: the conseils citoyens' opinions
+OPINION_SUFFIXES = (".txt", ".md", ".docx")
 LIST_KEYS = ("indicateurs", "operations", "engagements", "actions", "tfpb", "participation")
 SINGLE_KEYS = ("annee", "rapport", "decisions")
 _YEAR_FILE = re.compile(r"^(\d{4})$")
@@ -25,7 +25,7 @@ _YEAR_FILE = re.compile(r"^(\d{4})$")
 
 @dataclass
 class Opinion:
-    """An opinion of a conseil citoyen, dropped by the pilot as a text file."""
+    """An opinion of a conseil citoyen, dropped by the pilot as a text or Word file."""
 
     file: str
     title: str
@@ -192,6 +192,8 @@ def _copy_locations(staging: Description, records: Description, key: str, offset
 def _read_opinion(path: Path, records: Description) -> Opinion | None:
     from generator.description.yaml_reader import read_text
 
+    if path.suffix.lower() == ".docx":
+        return _read_docx_opinion(path, records)
     text, problem = read_text(path)
     if problem is not None:
         records.problems.append(problem)
@@ -201,3 +203,53 @@ def _read_opinion(path: Path, records: Description) -> Opinion | None:
         return None
     title = blocks[0].lstrip("# ").strip()
     return Opinion(str(path), title, [" ".join(b.split("\n")) for b in blocks[1:]])
+
+
+def _read_docx_opinion(path: Path, records: Description) -> Opinion | None:
+    """A Word opinion: its first paragraph is the title, the others (and the rows of its
+    tables, cells joined by « ; ») the paragraphs, in the order of the document."""
+    import zipfile
+
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    from generator.description.yaml_reader import MAX_FILE_BYTES
+
+    def refuse(reason: str) -> None:
+        records.problems.append(
+            Problem(
+                ERREUR,
+                f"avis du conseil citoyen illisible : {reason} ; ouvrez-le dans Word ou "
+                "LibreOffice et enregistrez-le à nouveau en .docx (ou en texte .txt)",
+                str(path),
+            )
+        )
+
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            refuse(f"fichier de plus de {MAX_FILE_BYTES // (1024 * 1024)} Mo")
+            return None
+        document = Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        refuse("ce n'est pas un document Word .docx valide")
+        return None
+    except OSError as exc:
+        refuse(exc.strerror or exc.__class__.__name__)
+        return None
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def text(element) -> str:  # the runs' text only: no field codes, no tracked deletions
+        return "".join(t.text or "" for t in element.iter(f"{w}t"))
+
+    blocks = []
+    for element in document.element.body.iterchildren():
+        if element.tag == f"{w}p":
+            blocks.append(text(element))
+        elif element.tag == f"{w}tbl":
+            for row in element.iter(f"{w}tr"):
+                cells = [text(cell).strip() for cell in row.iter(f"{w}tc")]
+                blocks.append(" ; ".join(c for c in cells if c))
+    blocks = [" ".join(b.split()) for b in blocks if b.strip()]
+    if not blocks:
+        return None
+    return Opinion(str(path), blocks[0], blocks[1:])
