@@ -14,9 +14,13 @@ from generator.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     IntRange,
+    echo_document_notes,
+    echo_failure,
+    echo_problem,
+    echo_summary_table,
     jobs_option,
-    option,
     output_option,
+    replace_option,
     templates_option,
     territories_and_templates,
     territories_argument,
@@ -32,15 +36,7 @@ from generator.cli.common import help_option as _help_option
 @territories_argument
 @output_option
 @jobs_option
-@option(
-    "--remplacer",
-    "force",
-    aliases=("--force",),
-    is_flag=True,
-    help="Tout reproduire, et remplacer les documents modifiés à la main (ils sont d'abord "
-    "sauvegardés à côté, ….sauvegarde-1.docx). Sans cette option, un document modifié à la "
-    "main n'est jamais écrasé.",
-)
+@replace_option
 @templates_option
 @_help_option
 def bilan(
@@ -89,33 +85,11 @@ def bilan(
 
 
 def _summary(results, output: Path, year: int) -> None:
-    from generator.documents.build import PROTECTED, REMOVED, REPLACED, UNCHANGED, WRITTEN
-
     for result in results:
         for problem in result.problems:
             if problem.is_error or result.status != "à jour":
-                line = problem.format()
-                head, _, rest = line.partition(":")
-                _echo(_display(head) + ":" + rest, err=True)
-        if result.message:
-            _echo(f"✘ {result.territory} : {result.message}", err=True, fg="red")
-        for doc in result.documents:
-            if doc.status in (PROTECTED, REPLACED, REMOVED) or doc.note:
-                _echo(f"  ! {result.territory}/{doc.name} : {doc.status} — {doc.note}")
-    header = ("Territoire", "Statut", "Écrits", "Inchangés", "Erreurs", "Avert.")
-    rows = [
-        (
-            r.territory,
-            r.status,
-            str(sum(1 for d in r.documents if d.status in (WRITTEN, REPLACED))),
-            str(sum(1 for d in r.documents if d.status == UNCHANGED)),
-            str(r.errors),
-            str(r.warnings),
-        )
-        for r in results
-    ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    _echo()
-    for row in [header, *rows]:
-        _echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+                echo_problem(problem, err=True)
+        echo_failure(result)
+        echo_document_notes(result)
+    echo_summary_table(results)
     _echo(f"\nDocuments dans : {_display(str(output))}/<territoire>/suivi-{year}/")

@@ -15,9 +15,13 @@ from generator.cli.common import (
     EXIT_PROBLEMS,
     draft_option,
     echo,
+    echo_document_notes,
+    echo_failure,
+    echo_problem,
+    echo_summary_table,
     jobs_option,
-    option,
     output_option,
+    replace_option,
     templates_option,
     territories_and_templates,
     territories_argument,
@@ -31,15 +35,7 @@ from generator.cli.common import help_option as _help_option
 @territories_argument
 @output_option
 @jobs_option
-@option(
-    "--remplacer",
-    "force",
-    aliases=("--force",),
-    is_flag=True,
-    help="Tout reproduire, et remplacer les documents modifiés à la main (ils sont d'abord "
-    "sauvegardés à côté, ….sauvegarde-1.docx). Sans cette option, un document modifié à la "
-    "main n'est jamais écrasé.",
-)
+@replace_option
 @draft_option
 @templates_option
 @_help_option
@@ -126,16 +122,11 @@ def _nothing_built_line(results, force: bool) -> str:
 
 
 def _print_build_summary(results, output: Path) -> None:
-    from generator.documents.build import PROTECTED, REMOVED, REPLACED, UNCHANGED, WRITTEN
-
     for result in results:
         # every problem is shown, drafts included: a count alone (« Avert. 3 ») says nothing
         for problem in result.problems:
-            line = problem.format()
-            head, _, rest = line.partition(":")
-            echo(_display(head) + ":" + rest, err=problem.is_error)
-        if result.message:
-            echo(f"✘ {result.territory} : {result.message}", fg="red", err=True)
+            echo_problem(problem, err=problem.is_error)
+        echo_failure(result)
         if result.draft:
             drafts = ", ".join(d.name for d in result.documents if ".brouillon." in d.name)
             echo(
@@ -144,23 +135,6 @@ def _print_build_summary(results, output: Path) -> None:
                 f"tête de chaque document : {drafts} ; les documents définitifs ne sont pas "
                 "touchés"
             )
-        for doc in result.documents:
-            if doc.status in (PROTECTED, REPLACED, REMOVED) or doc.note:
-                echo(f"  ! {result.territory}/{doc.name} : {doc.status} — {doc.note}")
-    header = ("Territoire", "Statut", "Écrits", "Inchangés", "Erreurs", "Avert.")
-    rows = [
-        (
-            r.territory + (" (brouillon)" if r.draft else ""),
-            r.status,
-            str(sum(1 for d in r.documents if d.status in (WRITTEN, REPLACED))),
-            str(sum(1 for d in r.documents if d.status == UNCHANGED)),
-            str(r.errors),
-            str(r.warnings),
-        )
-        for r in results
-    ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    echo()
-    for row in [header, *rows]:
-        echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        echo_document_notes(result)
+    echo_summary_table(results, lambda r: r.territory + (" (brouillon)" if r.draft else ""))
     echo(f"\nDocuments dans : {_display(str(output))}/")

@@ -271,3 +271,63 @@ def templates_option(func):
         help="Dossier d'un jeu de modèles (avec son manifest.yaml) ; par défaut le modèle "
         "IREV livré.",
     )(func)
+
+
+def replace_option(func):
+    """`--remplacer` (formerly `--force`): rebuild everything, hand-edited documents included."""
+    return option(
+        "--remplacer",
+        "force",
+        aliases=("--force",),
+        is_flag=True,
+        help="Tout reproduire, et remplacer les documents modifiés à la main (ils sont d'abord "
+        "sauvegardés à côté, ….sauvegarde-1.docx). Sans cette option, un document modifié à la "
+        "main n'est jamais écrasé.",
+    )(func)
+
+
+# --------------------------------------------------------------------------- build summaries
+# `cdv build` and `cdv bilan` report their territories alike: the problems, the failure, the
+# documents to look at, then one table row a territory.
+
+
+def echo_problem(problem, err: bool) -> None:
+    """A located problem, its file shown relative to here."""
+    head, _, rest = problem.format().partition(":")
+    echo(display(head) + ":" + rest, err=err)
+
+
+def echo_failure(result) -> None:
+    if result.message:
+        echo(f"✘ {result.territory} : {result.message}", fg="red", err=True)
+
+
+def echo_document_notes(result) -> None:
+    """One line per document the pilot should look at (protected, replaced, removed, noted)."""
+    from generator.documents.build import PROTECTED, REMOVED, REPLACED
+
+    for doc in result.documents:
+        if doc.status in (PROTECTED, REPLACED, REMOVED) or doc.note:
+            echo(f"  ! {result.territory}/{doc.name} : {doc.status} — {doc.note}")
+
+
+def echo_summary_table(results, name=lambda result: result.territory) -> None:
+    """The table of the territories: status, documents written and unchanged, problems."""
+    from generator.documents.build import REPLACED, UNCHANGED, WRITTEN
+
+    header = ("Territoire", "Statut", "Écrits", "Inchangés", "Erreurs", "Avert.")
+    rows = [
+        (
+            name(r),
+            r.status,
+            str(sum(1 for d in r.documents if d.status in (WRITTEN, REPLACED))),
+            str(sum(1 for d in r.documents if d.status == UNCHANGED)),
+            str(r.errors),
+            str(r.warnings),
+        )
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    echo()
+    for row in [header, *rows]:
+        echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())

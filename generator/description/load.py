@@ -21,11 +21,15 @@ __all__ = [
     "MAX_FILE_BYTES",
     "SUFFIXES",
     "Description",
+    "copy_section_locations",
     "description_files",
     "is_territory",
     "load_territory",
+    "location_stores",
+    "parse_apart",
     "parse_file",
     "read_text",
+    "refuse_not_a_mapping",
 ]
 
 SUFFIXES = (".yaml", ".yml")
@@ -254,14 +258,48 @@ def _misnamed_files(root: Path) -> list[Problem]:
     return out
 
 
-def _merge_list_file(desc: Description, target: tuple[str, str], path: Path) -> None:
-    """A file of `financements/` or `diagnostic/`: its list is added to the section's list."""
-    section, key = target
+def parse_apart(desc: Description, path: Path) -> tuple[bool, object, Description]:
+    """Parse `path` into its own `Description` (its locations, to be merged into `desc`);
+    its problems join `desc`'s, and an unreadable file is marked so."""
     staging = Description(root=desc.root)
     ok, value = parse_file(path, staging)
     desc.problems.extend(staging.problems)
     if not ok:
         desc.unreadable.append(str(path))
+    return ok, value, staging
+
+
+def refuse_not_a_mapping(desc: Description, staging: Description, path: Path, message: str):
+    """A file that holds a list or a lone text where top-level keys were expected."""
+    desc.unreadable.append(str(path))
+    loc = staging.locations.get(())
+    desc.problems.append(
+        Problem(ERREUR, message, str(path), loc.line if loc else 1, loc.column if loc else 1)
+    )
+
+
+def location_stores(staging: Description, desc: Description) -> tuple:
+    """(from, to) pairs of the three location stores, from a file parsed apart into `desc`."""
+    return (
+        (staging.locations, desc.locations),
+        (staging.key_locations, desc.key_locations),
+        (staging.raw, desc.raw),
+    )
+
+
+def copy_section_locations(staging: Description, desc: Description, key: str) -> None:
+    """Every location under the top-level `key` of a file parsed apart, kept in `desc`."""
+    for store_from, store_to in location_stores(staging, desc):
+        for p, loc in store_from.items():
+            if p and p[0] == key:
+                store_to[p] = loc
+
+
+def _merge_list_file(desc: Description, target: tuple[str, str], path: Path) -> None:
+    """A file of `financements/` or `diagnostic/`: its list is added to the section's list."""
+    section, key = target
+    ok, value, staging = parse_apart(desc, path)
+    if not ok:
         return
     extra = sorted(set(value) - {key, "import"}) if isinstance(value, dict) else None
     if extra is None or extra or not isinstance(value.get(key), list):
@@ -295,35 +333,23 @@ def _merge_list_file(desc: Description, target: tuple[str, str], path: Path) -> 
     items = holder[key]
     offset = len(items)
     items.extend(value[key])
-    for store_from, store_to in (
-        (staging.locations, desc.locations),
-        (staging.key_locations, desc.key_locations),
-        (staging.raw, desc.raw),
-    ):
+    for store_from, store_to in location_stores(staging, desc):
         for p, loc in store_from.items():
             if len(p) >= 2 and p[0] == key and isinstance(p[1], int):
                 store_to[(section, key, p[1] + offset, *p[2:])] = loc
 
 
 def _merge_section_file(desc: Description, path: Path) -> None:
-    staging = Description(root=desc.root)
-    ok, value = parse_file(path, staging)
-    desc.problems.extend(staging.problems)
+    ok, value, staging = parse_apart(desc, path)
     if not ok:
-        desc.unreadable.append(str(path))
         return
     if not isinstance(value, dict):
-        desc.unreadable.append(str(path))
-        loc = staging.locations.get(())
-        desc.problems.append(
-            Problem(
-                ERREUR,
-                "ce fichier doit contenir des sections au premier niveau (« territoire: », "
-                "« gouvernance: »…), pas une liste ni un texte seul",
-                str(path),
-                loc.line if loc else 1,
-                loc.column if loc else 1,
-            )
+        refuse_not_a_mapping(
+            desc,
+            staging,
+            path,
+            "ce fichier doit contenir des sections au premier niveau (« territoire: », "
+            "« gouvernance: »…), pas une liste ni un texte seul",
         )
         return
     for key, section in value.items():
@@ -345,14 +371,7 @@ def _merge_section_file(desc: Description, path: Path) -> None:
             continue
         desc.data[key] = section
         desc.section_files[key] = str(path)
-        for store_from, store_to in (
-            (staging.locations, desc.locations),
-            (staging.key_locations, desc.key_locations),
-            (staging.raw, desc.raw),
-        ):
-            for p, loc in store_from.items():
-                if p and p[0] == key:
-                    store_to[p] = loc
+        copy_section_locations(staging, desc, key)
 
 
 def _merge_item_file(desc: Description, key: str, path: Path) -> None:

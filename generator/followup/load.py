@@ -11,9 +11,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.description.load import SUFFIXES, Description
+from generator.description.load import (
+    SUFFIXES,
+    Description,
+    copy_section_locations,
+    location_stores,
+    parse_apart,
+    refuse_not_a_mapping,
+)
 from generator.description.problems import ERREUR, Problem
-from generator.description.yaml_reader import parse_file
 
 FOLDER = "suivi"
 OPINIONS = "avis"  # suivi/<année>/avis/*.txt|*.md|*.docx: the conseils citoyens' opinions
@@ -118,24 +124,16 @@ def load_followup(root: Path, year: int) -> FollowUp:
 
 
 def _merge(records: Description, path: Path, year: int) -> None:
-    staging = Description(root=records.root)
-    ok, value = parse_file(path, staging)
-    records.problems.extend(staging.problems)
+    ok, value, staging = parse_apart(records, path)
     if not ok:
-        records.unreadable.append(str(path))
         return
     if not isinstance(value, dict):
-        loc = staging.locations.get(())
-        records.unreadable.append(str(path))
-        records.problems.append(
-            Problem(
-                ERREUR,
-                "un fichier de suivi contient des rubriques au premier niveau (« indicateurs: », "
-                "« operations: », « tfpb: »…), pas une liste ni un texte seul",
-                str(path),
-                loc.line if loc else 1,
-                loc.column if loc else 1,
-            )
+        refuse_not_a_mapping(
+            records,
+            staging,
+            path,
+            "un fichier de suivi contient des rubriques au premier niveau (« indicateurs: », "
+            "« operations: », « tfpb: »…), pas une liste ni un texte seul",
         )
         return
     for key, section in value.items():
@@ -170,21 +168,17 @@ def _merge(records: Description, path: Path, year: int) -> None:
             continue
         records.data[key] = section
         records.section_files[key] = str(path)
-        _copy_locations(staging, records, key, None)
+        copy_section_locations(staging, records, key)
 
 
-def _copy_locations(staging: Description, records: Description, key: str, offset) -> None:
-    for source, target in (
-        (staging.locations, records.locations),
-        (staging.key_locations, records.key_locations),
-        (staging.raw, records.raw),
-    ):
+def _copy_locations(staging: Description, records: Description, key: str, offset: int) -> None:
+    """The locations of a list appended at `offset` to the list `key` of the year."""
+    for source, target in location_stores(staging, records):
         for p, loc in source.items():
             if not p or p[0] != key:
                 continue
-            if offset is None or len(p) < 2:
-                if offset is None or p not in target:
-                    target[p] = loc
+            if len(p) < 2:
+                target.setdefault(p, loc)
                 continue
             target[(key, p[1] + offset) + p[2:]] = loc
 
