@@ -16,7 +16,6 @@ files, template set, toolkit version, draft flag) and the hash of every document
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,12 @@ from generator.description.file_text import os_reason
 from generator.description.load import Description, description_files
 from generator.description.paths import name_problem, output_slug
 from generator.description.problems import Problem
+from generator.documents.batch import (  # noqa: F401 (_ignore_interrupts re-exported)
+    ProblemCounts,
+    _ignore_interrupts,
+    hash_files,
+    run_territories,
+)
 from generator.documents.folder_lock import folder_lock
 from generator.documents.hand_edits import (  # noqa: F401 (statuses re-exported)
     KEPT,
@@ -58,7 +63,7 @@ BUILT, UP_TO_DATE, NOT_BUILT, FAILED = "construit", "à jour", "non construit", 
 
 
 @dataclass
-class BuildResult:
+class BuildResult(ProblemCounts):
     territory: str
     root: Path
     status: str
@@ -72,14 +77,6 @@ class BuildResult:
     # nothing was loaded (up to date) or when build_many was not asked to keep it.
     description: Description | None = None
 
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.is_error)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for p in self.problems if not p.is_error)
-
 
 def input_files(root: Path) -> list[Path]:
     sections, items = description_files(root)
@@ -90,9 +87,7 @@ def inputs_hash(root: Path, templates: TemplateSet, draft: bool) -> str:
     templates = resolve_for_territory(templates, root)  # a local template is an input too
     digest = hashlib.sha256()
     digest.update(f"cdv {__version__}\0{templates.fingerprint}\0{draft}\0".encode())
-    for path in input_files(root):
-        digest.update(os.fsencode(path.relative_to(root).as_posix()) + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    hash_files(digest, root, input_files(root))
     return digest.hexdigest()
 
 
@@ -421,45 +416,14 @@ def build_many(
     loaded (`BuildResult.description`, sent back from the workers), so that the command does
     not load it again.
     """
-    results: dict[Path, BuildResult] = {}
-    pending = []
-    for root in roots:
-        result = None if force else up_to_date_result(root, output, templates, draft)
-        if result is None:
-            pending.append(root)
-            continue
-        results[root] = result
-        if on_result:
-            on_result(result)
-    if jobs <= 1 or len(pending) <= 1:
-        for root in pending:
-            result = build_territory(root, output, templates, force=force, draft=draft)
-            results[root] = _kept(result, keep_descriptions)
-            if on_result:
-                on_result(results[root])
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        args = [
-            (root, output, templates.folder, force, draft, keep_descriptions) for root in pending
-        ]
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
-        try:
-            for root, result in zip(pending, pool.map(_build_one, args, chunksize=1), strict=True):
-                results[root] = result
-                if on_result:
-                    on_result(result)
-        except KeyboardInterrupt:
-            # Ctrl-C: no new territory is started; those under way finish their (atomic)
-            # writes, then the command says « Interrompu. » — no worker prints a traceback
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
-    return [results[root] for root in roots]
-
-
-def _ignore_interrupts() -> None:
-    """In a worker: Ctrl-C is the parent's to handle (it stops the pool cleanly)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return run_territories(
+        roots,
+        settled=lambda root: None if force else up_to_date_result(root, output, templates, draft),
+        build=lambda root: _kept(
+            build_territory(root, output, templates, force=force, draft=draft), keep_descriptions
+        ),
+        worker=_build_one,
+        worker_args=lambda root: (root, output, templates.folder, force, draft, keep_descriptions),
+        jobs=jobs,
+        on_result=on_result,
+    )

@@ -18,6 +18,7 @@ from pathlib import Path
 from generator import __version__
 from generator.description.paths import output_slug
 from generator.description.problems import Problem
+from generator.documents.batch import ProblemCounts, hash_files, run_territories
 from generator.documents.build import (
     BUILT,
     FAILED,
@@ -40,7 +41,7 @@ CHART_WIDTH_CM = 16
 
 
 @dataclass
-class BilanResult:
+class BilanResult(ProblemCounts):
     territory: str
     root: Path
     year: int
@@ -49,14 +50,6 @@ class BilanResult:
     problems: list[Problem] = field(default_factory=list)
     message: str = ""
     seconds: float = 0.0
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.is_error)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for p in self.problems if not p.is_error)
 
 
 def output_folder(output: Path, root: Path, year: int) -> Path:
@@ -78,9 +71,7 @@ def inputs_hash(root: Path, year: int, templates: TemplateSet) -> str:
     for past in followup_load.followup_years(root):
         if past <= year:
             files += followup_load.input_files(root, past)
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    hash_files(digest, root, files)
     return digest.hexdigest()
 
 
@@ -366,32 +357,16 @@ def build_followup_many(
     force: bool = False,
     on_result=None,
 ) -> list[BilanResult]:
-    results: dict[Path, BilanResult] = {}
-    pending = []
-    for root in roots:
-        done = (
+    return run_territories(
+        roots,
+        settled=lambda root: (
             None
             if force
             else up_to_date(root, year, output, resolve_for_territory(templates, root))
-        )
-        if done is None:
-            pending.append(root)
-        else:
-            results[root] = done
-            if on_result:
-                on_result(done)
-    if jobs <= 1 or len(pending) <= 1:
-        for root in pending:
-            results[root] = build_followup(root, year, output, templates, force=force)
-            if on_result:
-                on_result(results[root])
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        args = [(root, year, output, templates.folder, force) for root in pending]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for root, result in zip(pending, pool.map(_one, args, chunksize=1), strict=True):
-                results[root] = result
-                if on_result:
-                    on_result(result)
-    return [results[root] for root in roots]
+        ),
+        build=lambda root: build_followup(root, year, output, templates, force=force),
+        worker=_one,
+        worker_args=lambda root: (root, year, output, templates.folder, force),
+        jobs=jobs,
+        on_result=on_result,
+    )
