@@ -84,3 +84,40 @@ def _ignore_interrupts() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def document_properties(
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    templates,
+    template_file: str,
+    digest: str,
+    origin: str | None = None,
+    **custom: str,
+) -> dict[str, dict[str, str]]:
+    """The core and custom properties of a produced document (`deterministic_docx`'s `core`
+    and `custom`): its title and author, the template set and file it came from, the toolkit
+    version and the hash of the inputs, then what the caller adds (`cdv_…` names)."""
+    from generator import __version__
+
+    return {
+        "core": {
+            "title": f"{title} — {author}",
+            "subject": subject,
+            "author": author,
+            "keywords": keywords,
+            "language": "fr-FR",
+        },
+        "custom": {
+            "cdv_modele": templates.name,
+            "cdv_modele_version": templates.version,
+            "cdv_modele_fichier": template_file,
+            **({"cdv_modele_origine": origin} if origin is not None else {}),
+            "cdv_outil_version": __version__,
+            "cdv_empreinte_entrees": digest,
+            **custom,
+        },
+    }

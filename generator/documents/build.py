@@ -28,6 +28,7 @@ from generator.description.problems import Problem
 from generator.documents.batch import (  # noqa: F401 (_ignore_interrupts re-exported)
     ProblemCounts,
     _ignore_interrupts,
+    document_properties,
     hash_files,
     run_territories,
 )
@@ -231,23 +232,19 @@ def render_documents(
             data = deterministic_docx(
                 document_bytes(document),
                 date=date,
-                core={
-                    "title": f"{title} — {epci}",
-                    "subject": f"Contrat de ville Engagements Quartiers 2030 ({context['doc']['periode']})",
-                    "author": epci,
-                    "keywords": "contrat de ville; politique de la ville; Quartiers 2030",
-                    "language": "fr-FR",
-                },
-                custom={
-                    "cdv_modele": templates.name,
-                    "cdv_modele_version": templates.version,
-                    "cdv_modele_fichier": doc.template.name,
-                    "cdv_modele_origine": origin,
-                    "cdv_outil_version": __version__,
-                    "cdv_empreinte_entrees": digest,
-                    "cdv_statut": context["doc"]["statut"]
+                **document_properties(
+                    title=title,
+                    author=epci,
+                    subject="Contrat de ville Engagements Quartiers 2030 "
+                    f"({context['doc']['periode']})",
+                    keywords="contrat de ville; politique de la ville; Quartiers 2030",
+                    templates=templates,
+                    template_file=doc.template.name,
+                    digest=digest,
+                    origin=origin,
+                    cdv_statut=context["doc"]["statut"]
                     + (" (brouillon)" if draft_warnings else ""),
-                },
+                ),
                 # what the pilot wrote (format 1 stays format 1), for `cdv diff` against it
                 description=desc.source_data if desc.source_data is not None else desc.data,
             )

@@ -18,7 +18,12 @@ from pathlib import Path
 from generator import __version__
 from generator.description.paths import output_slug
 from generator.description.problems import Problem
-from generator.documents.batch import ProblemCounts, hash_files, run_territories
+from generator.documents.batch import (
+    ProblemCounts,
+    document_properties,
+    hash_files,
+    run_territories,
+)
 from generator.documents.build import (
     BUILT,
     FAILED,
@@ -182,21 +187,16 @@ def render_followup(desc, followup, history, templates: TemplateSet, digest: str
         data = deterministic_docx(
             document_bytes(document),
             date=date,
-            core={
-                "title": f"{title} — {epci}",
-                "subject": f"Contrat de ville Engagements Quartiers 2030 — suivi {year}",
-                "author": epci,
-                "keywords": "contrat de ville; politique de la ville; suivi annuel",
-                "language": "fr-FR",
-            },
-            custom={
-                "cdv_modele": templates.name,
-                "cdv_modele_version": templates.version,
-                "cdv_modele_fichier": doc.template.name,
-                "cdv_outil_version": __version__,
-                "cdv_empreinte_entrees": digest,
-                "cdv_suivi_annee": str(year),
-            },
+            **document_properties(
+                title=title,
+                author=epci,
+                subject=f"Contrat de ville Engagements Quartiers 2030 — suivi {year}",
+                keywords="contrat de ville; politique de la ville; suivi annuel",
+                templates=templates,
+                template_file=doc.template.name,
+                digest=digest,
+                cdv_suivi_annee=str(year),
+            ),
         )
         outputs[name] = (data, doc.template.name)
     name = WORKBOOK.format(annee=year)
