@@ -19,12 +19,9 @@ from generator.cli.common import (
     echo_failure,
     echo_problem,
     echo_summary_table,
-    jobs_option,
-    output_option,
-    replace_option,
     templates_option,
     territories_and_templates,
-    territories_argument,
+    territories_build_options,
 )
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
@@ -32,10 +29,7 @@ from generator.cli.common import help_option as _help_option
 
 
 @click.command(cls=_Command, add_help_option=False)
-@territories_argument
-@output_option
-@jobs_option
-@replace_option
+@territories_build_options
 @draft_option
 @templates_option
 @_help_option

@@ -331,3 +331,11 @@ def echo_summary_table(results, name=lambda result: result.territory) -> None:
     echo()
     for row in [header, *rows]:
         echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+def territories_build_options(func):
+    """`[CHEMIN]...`, `--sortie`, `--parallele`, `--remplacer`: what `cdv build` and
+    `cdv bilan` both take, in this order."""
+    for decorate in (replace_option, jobs_option, output_option, territories_argument):
+        func = decorate(func)
+    return func
