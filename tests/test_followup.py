@@ -521,3 +521,21 @@ def test_a_broken_word_opinion_is_a_located_french_error(tmp_path):
     )
     assert "Traceback" not in result.output
     assert not list(out.rglob("rapport-politique-de-la-ville-*.docx"))
+
+
+def test_a_follow_up_that_cannot_be_written_says_why_in_french(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from click.testing import CliRunner
+    from test_hostile_faults import _refuse_writes_in
+
+    out = tmp_path / "out"
+    _refuse_writes_in(monkeypatch, out, errno.ENOSPC)
+    result = run(CliRunner(), "bilan", str(YEAR), str(EXAMPLE), "-o", str(out))
+    assert result.exit_code == 1
+    assert "impossible d'écrire" in result.output and "plus de place sur le disque" in (
+        result.output
+    )
+    assert "Word ou Excel" in result.output and "--sortie" in result.output
+    assert os.strerror(errno.ENOSPC) not in result.output  # the system's English words

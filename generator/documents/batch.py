@@ -121,3 +121,14 @@ def document_properties(
             **custom,
         },
     }
+
+
+def write_failure(exc: OSError, folder: Path, opened_in: str = "Word") -> str:
+    """Why a territory's documents could not be written, and what to do (French)."""
+    from generator.description.file_text import os_reason
+
+    return (
+        f"impossible d'écrire {exc.filename or folder} : {os_reason(exc)} (document ouvert dans "
+        f"{opened_in}, disque plein ou dossier protégé ?) ; fermez le document ou choisissez un "
+        "autre dossier avec --sortie, puis relancez"
+    )

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.description.file_text import os_reason
 from generator.description.load import Description, description_files
 from generator.description.paths import name_problem, output_slug
 from generator.description.problems import Problem
@@ -31,6 +30,7 @@ from generator.documents.batch import (  # noqa: F401 (_ignore_interrupts re-exp
     document_properties,
     hash_files,
     run_territories,
+    write_failure,
 )
 from generator.documents.folder_lock import folder_lock
 from generator.documents.hand_edits import (  # noqa: F401 (statuses re-exported)
@@ -348,13 +348,8 @@ def _build_locked(
             final[DRAFTS] = {}
         write_manifest(folder, final)
     except OSError as exc:
-        where = exc.filename or folder
         result.status = FAILED
-        result.message = (
-            f"impossible d'écrire {where} : {os_reason(exc)} (document ouvert dans Word, "
-            "disque plein ou dossier protégé ?) ; fermez le document ou choisissez un autre "
-            "dossier avec --sortie, puis relancez"
-        )
+        result.message = write_failure(exc, folder)
         result.seconds = time.perf_counter() - start
         return result
     result.documents = outcomes

@@ -23,6 +23,7 @@ from generator.documents.batch import (
     document_properties,
     hash_files,
     run_territories,
+    write_failure,
 )
 from generator.documents.build import (
     BUILT,
@@ -327,11 +328,7 @@ def _write_followup(
         write_manifest(folder, {**manifest, "empreinte": digest, "documents": entries})
     except OSError as exc:
         result.status = FAILED
-        result.message = (
-            f"impossible d'écrire {exc.filename or folder} : {exc.strerror or exc} (document "
-            "ouvert dans Word ou Excel, disque plein ou dossier protégé ?) ; fermez-le ou "
-            "choisissez un autre dossier de sortie, puis relancez"
-        )
+        result.message = write_failure(exc, folder, "Word ou Excel")
         result.seconds = time.perf_counter() - start
         return result
     result.documents = outcomes
