@@ -2,16 +2,17 @@
 
 Each rule reads the merged description defensively (the schema may have failed elsewhere) and
 returns located problems. Rules never raise on malformed data: they skip what they cannot read.
-They live by concern in `rules_geography`, `rules_references`, `rules_amounts`,
-`rules_governance`, `rules_evaluation`, `rules_starter`, `rules_files` and `rules_ledger` (shared helpers in
-`rules_common`); this module lists them in order in `RULES`, which `rule_problems` reads at each
-call.
+They live by concern in `rules_geography`, `rules_references`, `rules_actors`, `rules_amounts`,
+`rules_governance`, `rules_evaluation`, `rules_starter`, `rules_files` and `rules_ledger`
+(shared helpers in `rules_common`); this module lists them in order in `RULES`, which
+`rule_problems` reads at each call.
 """
 
 from __future__ import annotations
 
 from generator.description.load import Description
 from generator.description.problems import ERREUR, Problem
+from generator.description.rules_actors import rule_actors
 from generator.description.rules_amounts import rule_tfpb_balance, rule_years
 from generator.description.rules_common import Rule
 from generator.description.rules_evaluation import rule_evaluation_framework
@@ -49,6 +50,7 @@ RULES: list[Rule] = [
     rule_references,
     rule_format_mix,
     rule_ledger_references,
+    rule_actors,
     rule_years,
     rule_allocations,
     rule_ledger_totals,

@@ -65,6 +65,10 @@ def _sample(raw: dict, path: CtxPath, index: int):
         return "orientations-1"
     if path[-2:] == ("priorites_transversales", ITEM):
         return "priorites-transversales-1"
+    if len(path) > 1 and path[-2] in ("acteurs_porteurs", "acteurs_partenaires"):
+        return "acteurs-1"
+    if key == "rna":
+        return "W601000123"
     if name == "identifiant":
         return f"{key.replace('_', '-')}-1"
     if name == "annee":
