@@ -55,6 +55,7 @@ def _register_commands() -> None:
     from generator.cli.migrate import migrer
     from generator.cli.pdf import pdf
     from generator.cli.signer import signer
+    from generator.cli.synthese import synthese
     from generator.cli.templates import templates
     from generator.cli.validate import validate
 
@@ -72,6 +73,7 @@ def _register_commands() -> None:
         signer,
         avenant,
         evaluation,
+        synthese,
     )
     for command in commands:
         cli.add_command(command)
