@@ -18,6 +18,7 @@ from markupsafe import Markup
 from generator.description.reference import qpv_reference
 from generator.description.schema import labels, load_schema, resolve
 from generator.documents import ledger_context, ledger_means
+from generator.documents.locator_map import LocatorMap
 from generator.documents.marks import TOC_MARK
 from generator.ledger.build import build_ledger
 
@@ -367,6 +368,8 @@ def build_context(
         # « Annexe 2 » alone, « Annexe 2.1 », « 2.2 »… when there are several conventions
         many = len(result["tfpb"]) > 1
         convention["numero"] = f"{TFPB_ANNEX}.{i + 1}" if many else TFPB_ANNEX
+    # drawn only when a template shows it (see documents/locator_map.py and render.py)
+    result["carte_qpv"] = LocatorMap(tuple(q["code"] for q in qpvs if q.get("code")))
     del result["_signatories"], result["_qpv_by_code"]
     return result
 

@@ -17,7 +17,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -252,6 +253,7 @@ def render_template(template: Path, context: dict, warnings: list[str] | None = 
     try:
         limits.check_package(template, template.name)
         tpl = _Template(str(template))
+        context = _with_images(tpl, context)
         with limits.time_limit():
             tpl.render(context, jinja_env=shared_environment(), autoescape=True)
     except limits.RenderTimeout:
@@ -298,6 +300,30 @@ def render_template(template: Path, context: dict, warnings: list[str] | None = 
         raise RenderError(f"modèle {template.name} illisible ou cassé : {exc}") from exc
     post_process(tpl.docx, warnings or [])
     return tpl.docx
+
+
+def _with_images(tpl, context: dict) -> dict:
+    """The context with each `LocatorMap` as an image of this document, drawn only if shown."""
+    from generator.documents.locator_map import WIDTH_MM, LocatorMap
+
+    maps = {k: v for k, v in context.items() if isinstance(v, LocatorMap)}
+    if not maps:
+        return context
+    return dict(
+        context, **{k: _LazyImage(tpl, v, WIDTH_MM) if v else None for k, v in maps.items()}
+    )
+
+
+class _LazyImage(InlineImage):
+    """An InlineImage whose PNG is drawn when the template prints it, not before."""
+
+    def __init__(self, tpl, locator, width_mm: int):
+        super().__init__(tpl, image_descriptor=None, width=Mm(width_mm))
+        self.locator = locator
+
+    def _insert_image(self):
+        self.image_descriptor = io.BytesIO(self.locator.png())
+        return super()._insert_image()
 
 
 class _Template(DocxTemplate):

@@ -32,59 +32,113 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _add_table(document, table: Table, level: int = 2) -> None:
-    document.add_heading(table.title, level=level)
-    if not table.rows:
-        document.add_paragraph("Aucune donnée.")
-        return
-    grid = document.add_table(rows=1, cols=len(table.columns))
-    grid.style = "Table Grid"
-    for cell, text in zip(grid.rows[0].cells, table.columns, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in table.rows:
-        cells = grid.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = _cell_text(value)
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+class _Writer:
+    """Appends headings, paragraphs and tables as raw WordprocessingML: python-docx's own calls
+    look each style up by name and grow slowly with the document (450 territories)."""
+
+    def __init__(self, document):
+        styles = document.styles
+        self.body = document.element.body
+        self.sect = self.body[-1] if self.body[-1].tag == f"{{{_W}}}sectPr" else None
+        self.style_id = {
+            name: styles[name].style_id
+            for name in ("Heading 1", "Heading 2", "Title", "Table Grid", "List Bullet")
+        }
+        self.chunks: list[str] = []
+
+    def _p(self, text: str, style: str | None = None, bold: bool = False, page: bool = False):
+        ppr = f'<w:pPr><w:pStyle w:val="{self.style_id[style]}"/></w:pPr>' if style else ""
+        rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+        run = '<w:r><w:br w:type="page"/></w:r>' if page else ""
+        run += f'<w:r>{rpr}<w:t xml:space="preserve">{_xml(text)}</w:t></w:r>' if text else ""
+        return f"<w:p>{ppr}{run}</w:p>"
+
+    def heading(self, text: str, level: int) -> None:
+        self.chunks.append(self._p(text, "Title" if level == 0 else f"Heading {level}"))
+
+    def paragraph(self, text: str, style: str | None = None) -> None:
+        self.chunks.append(self._p(text, style))
+
+    def page_break(self) -> None:
+        self.chunks.append(self._p("", page=True))
+
+    def table(self, table: Table, level: int = 2) -> None:
+        self.heading(table.title, level)
+        if not table.rows:
+            self.paragraph("Aucune donnée.")
+            return
+        width = len(table.columns)
+        grid = "".join("<w:gridCol/>" for _ in range(width))
+        rows = ["<w:tr>" + "".join(self._cell(c, True) for c in table.columns) + "</w:tr>"]
+        for row in table.rows:
+            rows.append("<w:tr>" + "".join(self._cell(_cell_text(v)) for v in row) + "</w:tr>")
+        self.chunks.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.style_id["Table Grid"]}"/>'
+            '<w:tblW w:w="5000" w:type="pct"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+        )
+        self.chunks.append("<w:p/>")
+
+    def _cell(self, text: str, bold: bool = False) -> str:
+        return f"<w:tc>{self._p(text, bold=bold)}</w:tc>"
+
+    def close(self) -> None:
+        from lxml import etree
+
+        wrapper = etree.fromstring(f'<w:body xmlns:w="{_W}">{"".join(self.chunks)}</w:body>')
+        for element in list(wrapper):
+            if self.sect is not None:
+                self.sect.addprevious(element)
+            else:
+                self.body.append(element)
+
+
+def _xml(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape("".join(c for c in text if c in "\t\n" or ord(c) >= 32))
 
 
 def synthesis_docx(region: Region, checks: list[CrossCheck], date: str) -> bytes:
     from docx import Document
-    from docx.enum.text import WD_BREAK
 
     from generator.documents.write import deterministic_docx
 
     document = Document()
-    document.add_heading("Synthèse régionale des contrats de ville", level=0)
-    document.add_paragraph(
+    w = _Writer(document)
+    w.heading("Synthèse régionale des contrats de ville", 0)
+    w.paragraph(
         "Contrats « Engagements Quartiers 2030 » (2024-2030) : chiffres de l'ensemble des "
         f"territoires réunis ({len(region.territories)} contrats). Les montants sont ceux des "
         "descriptions des territoires ; un QPV déclaré par deux contrats n'est compté qu'une fois."
     )
-    _add_table(document, key_figures(region))
+    w.table(key_figures(region))
     for table in frame("région", region):
-        _add_table(document, table)
-    _add_table(document, tfpb_table(region))
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    _add_table(document, territories_table(region), level=1)
+        w.table(table)
+    w.table(tfpb_table(region))
+    w.page_break()
+    w.table(territories_table(region), level=1)
     for t in region.territories:
-        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        _add_table(document, territory_key_figures(t), level=1)
+        w.page_break()
+        w.table(territory_key_figures(t), level=1)
         for table in frame(t.name, t.totals):
-            _add_table(document, table)
-        _add_table(document, tfpb_table(region, only=t.name))
-        _add_table(document, actors_table(region, only=t.name))
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    document.add_heading("Tableaux croisés", level=1)
-    _add_table(document, themes_tables(region)[0])
-    _add_table(document, signatories_tables(region)[0])
-    _add_table(document, shared_actors_table(region))
-    document.add_heading("Avertissements", level=1)
+            w.table(table)
+        w.table(tfpb_table(region, only=t.name))
+        w.table(actors_table(region, only=t.name))
+    w.page_break()
+    w.heading("Tableaux croisés", 1)
+    w.table(themes_tables(region)[0])
+    w.table(signatories_tables(region)[0])
+    w.table(shared_actors_table(region))
+    w.heading("Avertissements", 1)
     if not checks:
-        document.add_paragraph("Aucune incohérence relevée entre les territoires.")
+        w.paragraph("Aucune incohérence relevée entre les territoires.")
     for check in checks:
-        document.add_paragraph(check.message, style="List Bullet")
+        w.paragraph(check.message, "List Bullet")
+    w.close()
     out = io.BytesIO()
     document.save(out)
     return deterministic_docx(

@@ -1,0 +1,49 @@
+"""Annex 1 of each contract shows the locator map of its QPV, drawn deterministically."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from conftest import ROOT
+
+from generator.documents.locator_map import LocatorMap, _draw
+
+
+def test_locator_map_png_is_deterministic_and_undated():
+    codes = ("QN06258M", "QN06259M")
+    first = LocatorMap(codes).png()
+    _draw.cache_clear()
+    assert LocatorMap(codes).png() == first
+    assert first.startswith(b"\x89PNG")
+    assert b"Software" not in first and b"tIME" not in first
+    assert not LocatorMap(("QN99999X",))  # unknown codes: no map
+
+
+def test_annex_1_shows_the_map_of_the_contract(tmp_path):
+    from conftest import Cli
+    from docx import Document
+
+    out = tmp_path / "sortie"
+    result = Cli()("build", str(ROOT / "contracts" / "arras"), "--sortie", str(out))
+    assert result.exit_code == 0, result.output
+    path = out / "arras" / "contrat-de-ville.docx"
+    with zipfile.ZipFile(path) as archive:
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+        assert media == ["word/media/image1.png"]
+        png = archive.read(media[0])
+    assert (
+        png
+        == LocatorMap(
+            ("QN06258M", "QN06259M", "QN06260M", "QN06261M", "QN06262M", "QN06263M")
+        ).png()
+    )
+    document = Document(io.BytesIO(path.read_bytes()))
+    texts = [p.text for p in document.paragraphs]
+    annex = max(i for i, t in enumerate(texts) if t.startswith("Annexe 1 –"))  # not the TOC
+    caption = next(
+        i for i, t in enumerate(texts) if t.startswith("Carte de situation des quartiers")
+    )
+    following = max(i for i, t in enumerate(texts) if t.startswith("Annexe 2 –"))
+    assert annex < caption < following
+    assert document.inline_shapes and len(document.inline_shapes) == 1
