@@ -46,6 +46,7 @@ bench: $(VENV)/.installe
 	$(BIN)/python bench/bench_pdf_jobs.py --territoires 8
 	$(BIN)/python bench/bench_diff.py
 	$(BIN)/python bench/bench_bilan.py
+	$(BIN)/python bench/bench_synthese.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
