@@ -101,3 +101,19 @@ def test_examples_use_actors():
     desc = load_territory(ROOT / "contracts" / "creil-sud-oise")
     assert {a["id"] for a in desc.data["acteurs"]} >= {"centre-social-rouher", "unis-cite-hdf"}
     assert problems_of(ROOT / "contracts" / "creil-sud-oise") == []
+
+
+def test_beneficiary_of_a_ledger_operation_names_a_declared_actor(tmp_path):
+    data = with_actors(actor())
+    operations = data["financements"]["operations"]
+    assert operations, "the minimal description has ledger operations"
+    operations[0]["beneficiaire"] = {"nom": "Centre social Brassens", "acteur": "centre-social"}
+    _, found = errors(tmp_path / "bon", data)
+    assert found == []
+    operations[0]["beneficiaire"]["acteur"] = "centre-socia"
+    root, found = errors(tmp_path / "faux", data)
+    assert len(found) == 1, found
+    assert "l'acteur « centre-socia » est inconnu" in found[0].message
+    assert "vouliez-vous dire « centre-social »" in found[0].message
+    assert found[0].file == str(root / "financements.yaml")
+    assert found[0].line == line_of(root / "financements.yaml", "acteur: centre-socia")

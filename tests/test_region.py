@@ -35,23 +35,43 @@ def plain(folder: Path) -> dict:
 
 
 def expected_figures() -> dict:
+    """Every regional figure, added up from the YAML files in plain Python (format 2: each
+    funder's amount of each operation in each year; a loan is never added to the money)."""
     territories = {p.name: plain(p) for p in sorted(CONTRACTS.iterdir()) if p.is_dir()}
     out = {"territories": len(territories), "qpv": set(), "population": 0, "actors": 0}
     money = defaultdict(Decimal)
-    for data in territories.values():
+    funding = defaultdict(Decimal)  # (territory, actor id) -> money of the operations it gets
+    entries = 0
+    for name, data in territories.items():
         for q in data["territoire"]["qpv"]:
             if q["code"] not in out["qpv"]:
                 out["qpv"].add(q["code"])
                 out["population"] += q.get("population", 0)
         out["actors"] += len(data.get("acteurs", []))
-        for line in data.get("financements", {}).get("lignes", []):
-            money["total"] += Decimal(str(line["montant"]))
-            money[line["type"]] += Decimal(str(line["montant"]))
-            money[line["annee"]] += Decimal(str(line["montant"]))
+        kinds = {s["id"]: s["type"] for s in data.get("signataires", [])}
+        kinds.update({p["id"]: p["type"] for p in data.get("partenaires", [])})
+        for op in data.get("financements", {}).get("operations", []):
+            for funder in op["financeurs"]:
+                for year in funder["annees"]:
+                    entries += 1
+                    amount = Decimal(str(year["montant"]))
+                    if funder.get("forme", "subvention") == "pret":
+                        money["loans"] += amount
+                        continue
+                    money["total"] += amount
+                    money[op["nature"]] += amount
+                    money[year["annee"]] += amount
+                    money["mode", op.get("mode")] += amount
+                    money["funder", kinds[funder["financeur"]]] += amount
+                    actor = (op.get("beneficiaire") or {}).get("acteur")
+                    if actor:
+                        funding[name, actor] += amount
         for convention in data.get("tfpb", []):
             for year in convention["abattement_estime"]:
                 money["tfpb"] += Decimal(str(year["montant"]))
     out["money"] = dict(money)
+    out["funding"] = dict(funding)
+    out["entries"] = entries
     return out
 
 
@@ -69,24 +89,58 @@ def sheet(workbook_bytes: bytes, name: str) -> list[tuple]:
 
 def test_every_regional_figure_recomputed_from_the_yaml(synthesis):
     want = expected_figures()
-    rows = dict(sheet(synthesis.files["synthese-regionale.xlsx"], "Région")[1:])
+    workbook = synthesis.files["synthese-regionale.xlsx"]
+    rows = dict(sheet(workbook, "Région")[1:])
     assert rows["Contrats de ville"] == want["territories"] == 4
     assert rows["Quartiers prioritaires (QPV)"] == len(want["qpv"])
     assert rows["Habitants des QPV"] == want["population"]
     assert rows["Acteurs recensés"] == want["actors"]
     money = want["money"]
+    assert money["total"] > 0 and money["loans"] > 0  # the examples have loans, kept apart
     assert Decimal(str(rows["Financements, toutes natures (€)"])) == money["total"]
     assert Decimal(str(rows["Crédits spécifiques (€)"])) == money["specifique"]
     assert Decimal(str(rows["Droit commun (€)"])) == money["droit_commun"]
     assert Decimal(str(rows["Investissement (€)"])) == money["investissement"]
     assert Decimal(str(rows["Abattement de TFPB estimé 2025-2030 (€)"])) == money["tfpb"]
-    years = dict(sheet(synthesis.files["synthese-regionale.xlsx"], "Par année")[1:])
+    assert Decimal(str(rows["Prêts, à part des financements (€)"])) == money["loans"]
+    per_head = (money["total"] / want["population"]).quantize(Decimal("0.01"))
+    assert Decimal(str(rows["Financements par habitant des QPV (€)"])) == per_head
+    years = dict(sheet(workbook, "Par année")[1:])
     for year in range(2024, 2031):
         assert Decimal(str(years[year])) == money.get(year, 0)
-    # the flat ledger adds up to the same total
-    operations = sheet(synthesis.files["synthese-regionale.xlsx"], "Opérations")
-    column = operations[0].index("Montant (€)")
-    assert sum(Decimal(str(r[column])) for r in operations[1:]) == money["total"]
+    # by award mode (labels of the schema) and by kind of funder
+    modes = dict(sheet(workbook, "Par mode")[1:])
+    assert Decimal(str(modes["Convention adultes-relais"])) == money["mode", "adultes_relais"]
+    assert Decimal(str(modes["non renseigné"])) == money["mode", None]
+    assert Decimal(str(modes["Total"])) == money["total"]
+    funders = dict(sheet(workbook, "Par financeur")[1:])
+    assert Decimal(str(funders["État"])) == money["funder", "etat"]
+    assert Decimal(str(funders["Total"])) == money["total"]
+    # the flat ledger: one row per operation, funder and year, loans marked and not counted
+    operations = sheet(workbook, "Opérations")
+    head = operations[0]
+    assert len(operations) - 1 == want["entries"]
+    amount, counted = head.index("Montant (€)"), head.index("Compté dans les totaux")
+    assert (
+        sum(Decimal(str(r[amount])) for r in operations[1:] if r[counted] == "oui")
+        == (money["total"])
+    )
+    assert (
+        sum(Decimal(str(r[amount])) for r in operations[1:] if r[counted] != "oui")
+        == (money["loans"])
+    )
+    # the actors financed through the beneficiary of an operation
+    actors = sheet(workbook, "Acteurs")
+    column = actors[0].index("Financements reçus (€)")
+    got = {(r[0], r[1]): Decimal(str(r[column])) for r in actors[1:]}
+    names = {
+        (name, a["id"]): a["nom"]
+        for name, data in ((p.name, plain(p)) for p in CONTRACTS.iterdir() if p.is_dir())
+        for a in data.get("acteurs", [])
+    }
+    assert len(want["funding"]) == 4
+    for key, value in want["funding"].items():
+        assert got[key[0], names[key]] == value, key
 
 
 def test_the_word_synthesis_shows_the_same_figures(synthesis):

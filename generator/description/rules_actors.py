@@ -1,5 +1,6 @@
 """Business rules on the actors (`acteurs`): unique identifiers, a SIREN whose check digit is
-right, and every actor referred to by an action or a commitment declared.
+right, and every actor referred to by an action, a commitment or the beneficiary of a ledger
+operation declared.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def siren_is_valid(siren: str) -> bool:
 
 
 def actor_references(desc: Description) -> list[tuple[Path_, str]]:
-    """(path, actor id) of every reference to an actor from actions and commitments."""
+    """(path, actor id) of every reference to an actor from actions, commitments and the
+    beneficiaries of the ledger's operations (`beneficiaire.acteur`)."""
     found: list[tuple[Path_, str]] = []
     places = [("quartiers", "actions"), ("engagements", "objectifs")]
     for section, sub in places:
@@ -37,6 +39,10 @@ def actor_references(desc: Description) -> list[tuple[Path_, str]]:
                     for n, value in enumerate(_list(element.get(key))):
                         if isinstance(value, str):
                             found.append((path + (sub, index, key, n), value))
+    for path, operation in _items(desc, "financements", "operations"):
+        beneficiary = operation.get("beneficiaire")
+        if isinstance(beneficiary, dict) and isinstance(beneficiary.get("acteur"), str):
+            found.append((path + ("beneficiaire", "acteur"), beneficiary["acteur"]))
     return found
 
 

@@ -25,6 +25,7 @@ CSV_COLUMNS = [
     "qpv",
     "noms_qpv",
     "themes",
+    "financements_recus_eur",
 ]
 
 
@@ -57,6 +58,7 @@ def actors_csv(region: Region) -> bytes:
                 ";".join(codes),
                 ";".join(reference[c].nom if c in reference else c for c in codes),
                 ";".join(themes.get(t, t) for t in actor.themes),
+                str(actor.funding).replace(".", ","),  # French Excel reads a comma
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

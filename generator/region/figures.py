@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from generator.region.gather import Territory
-from generator.region.money import MoneyRow, Totals, money_rows, territory_totals
+from generator.region.money import MoneyRow, Totals, funders_of, money_rows, territory_totals
 
 
 @lru_cache(maxsize=1)
@@ -26,6 +26,7 @@ def labels() -> dict[str, dict[str, str]]:
         "theme": defs["theme"]["x-libelles"],
         "acteur": defs["acteur"]["properties"]["type"]["x-libelles"],
         "signataire": defs["signataire"]["properties"]["type"]["x-libelles"],
+        "mode": defs["operation"]["properties"]["mode"]["x-libelles"],
     }
 
 
@@ -48,6 +49,8 @@ class Actor:
     rna: str
     qpv: tuple[str, ...]
     themes: tuple[str, ...]
+    # the ledger's total of the operations whose beneficiary is this actor (loans apart)
+    funding: Decimal = Decimal(0)
 
     @property
     def key(self) -> str:
@@ -59,19 +62,27 @@ class Actor:
         return f"nom:{normalized(self.name)}"
 
 
-def public_actors(territory: Territory) -> list[Actor]:
+def public_actors(territory: Territory, ledger=None) -> list[Actor]:
+    funded: dict[str, list[str]] = defaultdict(list)
+    for op in ledger.operations if ledger is not None else ():
+        actor_id = (op.beneficiary or {}).get("acteur")
+        if isinstance(actor_id, str):
+            funded[actor_id].append(op.id)
     out = []
     for item in territory.items("acteurs"):
+        ident = str(item.get("id") or "")
+        operations = funded.get(ident)
         out.append(
             Actor(
                 territory=territory.name,
-                id=str(item.get("id") or ""),
+                id=ident,
                 name=str(item.get("nom") or ""),
                 kind=str(item.get("type") or ""),
                 siren=str(item.get("siren") or ""),
                 rna=str(item.get("rna") or ""),
                 qpv=tuple(q for q in item.get("qpv") or [] if isinstance(q, str)),
                 themes=tuple(t for t in item.get("themes") or [] if isinstance(t, str)),
+                funding=ledger.total(operations=operations) if operations else Decimal(0),
             )
         )
     return out
@@ -160,16 +171,19 @@ def territory_figures(territory: Territory) -> TerritoryFigures:
     for sig in territory.items("signataires"):
         if sig.get("role", "signataire") == "signataire":
             kinds[str(sig.get("type") or "autre")] += 1
-    rows = money_rows(territory.name, territory.data)
+    from generator.ledger import build_ledger
+
+    ledger = territory.ledger if territory.ledger is not None else build_ledger(territory.data)
+    funders = funders_of(territory.data)
     return TerritoryFigures(
         name=territory.name,
         epci=territory.epci,
         valid=not territory.errors,
         qpv=codes,
         population=population,
-        actors=public_actors(territory),
-        rows=rows,
-        totals=territory_totals(rows),
+        actors=public_actors(territory, ledger),
+        rows=money_rows(territory.name, ledger, funders),
+        totals=territory_totals(ledger, funders),
         landlords=landlords(territory),
         signatory_types=dict(kinds),
     )
@@ -194,6 +208,7 @@ class Region:
     by_year: dict = field(default_factory=dict)
     by_mode: dict = field(default_factory=dict)
     by_programme: dict = field(default_factory=dict)
+    loans: Decimal = Decimal(0)
 
     @property
     def actors(self) -> list[Actor]:
@@ -252,6 +267,7 @@ def region_figures(territories: list[Territory]) -> Region:
                 populations[code] = pop if isinstance(pop, int) else 0
         totals = figures.totals
         region.total += totals.total
+        region.loans += totals.loans
         _add(region.by_nature, totals.by_nature)
         _add(region.by_funder_type, totals.by_funder_type)
         _add(region.by_year, totals.by_year)

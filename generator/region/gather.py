@@ -1,7 +1,7 @@
 """Reading the territories of a synthesis: each folder loaded and validated once.
 
 `gather` takes the paths IREV gives (territory folders, or folders of territory folders) and
-returns one `Territory` per folder: its merged data and its problems. Many territories are read
+returns one `Territory` per folder: its merged data, its problems and its ledger. Many territories are read
 by worker processes, each sending back plain data.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.description.problems import Problem
+from generator.ledger.model import Ledger
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Territory:
     folder: Path
     data: dict
     problems: list[Problem] = field(default_factory=list)
+    ledger: Ledger | None = None  # the registre des opérations, built once by the validation
 
     @property
     def errors(self) -> list[Problem]:
@@ -45,10 +47,11 @@ class Territory:
 def _read(folder: Path) -> Territory:
     from generator.description.load import load_territory
     from generator.description.validate import validate_description
+    from generator.ledger import ledger_of
 
     desc = load_territory(folder)
     problems = desc.problems + validate_description(desc)
-    return Territory(folder.name, folder, desc.data, problems)
+    return Territory(folder.name, folder, desc.data, problems, ledger_of(desc))
 
 
 def gather(paths: list[Path], jobs: int | None = None) -> list[Territory]:

@@ -11,6 +11,7 @@ from importlib import resources
 
 from generator.description.contours import qpv_outlines
 from generator.description.reference import qpv_reference
+from generator.documents.formatting import montant
 from generator.region.exports import actor_qpv
 from generator.region.figures import Region, labels
 from generator.region.gather import Territory
@@ -71,13 +72,14 @@ def map_page(region: Region, territories: list[Territory]) -> bytes:
                 "territoire": actor.territory,
                 "qpv": [c for c in codes if c in region.qpv_owner],
                 "themes": [themes.get(t, t) for t in actor.themes],
+                "finance": montant(actor.funding) if actor.funding else "",
             }
         )
     codes = [c for c in region.qpv if c in outlines]
     lats = [p[1] for c in codes for poly in outlines[c].polygons for p in poly[0]]
     cos0 = math.cos(math.radians((min(lats) + max(lats)) / 2)) if lats else 1.0
     figures = [
-        {"label": "Financements par habitant", "unit": "€"},
+        {"label": "Financements fléchés sur le QPV, par habitant", "unit": "€"},
         {"label": "Nombre d'acteurs", "unit": ""},
         {"label": "Habitants", "unit": ""},
         {"label": "Engagements de droit commun ciblés", "unit": ""},
@@ -91,10 +93,8 @@ def map_page(region: Region, territories: list[Territory]) -> bytes:
         population = next(
             (q.get("population") for q in territory.qpv if q.get("code") == code), None
         )
+        # the QPV's own share in the ledger (the intercommunal part is not spread over QPV)
         money = figures_t.totals.by_qpv.get(code, Decimal(0))
-        shared = figures_t.totals.by_qpv.get("", Decimal(0))
-        if figures_t.population and isinstance(population, int):
-            money += shared * population / figures_t.population
         per_head = float(money / population) if isinstance(population, int) and population else None
         commitments = _commitments(territory, code)
         d = _path(outlines[code].polygons, cos0)

@@ -1,23 +1,38 @@
-"""The one door of the regional synthesis to the money of a territory.
+"""The one door of the regional synthesis to the money of a territory: its ledger.
 
-Every euro the synthesis shows comes from `money_rows` (one row per operation, funder and year)
-and `territory_totals`. Today they read the format-1 `financements.lignes`; when the ledger
-(`generator.ledger`) lands, only the bodies of these two functions change.
+Every euro the synthesis shows comes from `generator.ledger` (the registre des opérations of the
+format 2): `money_rows` lists its entries (one row per operation, funder and year, loans
+included with their form) and `territory_totals` reads its aggregations. The region's figures
+are the sums of the territories' ledger figures; nothing here adds up a YAML amount itself.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+
+from generator.ledger.model import Ledger
 
 NATURE_LABELS = {
     "specifique": "Crédits spécifiques",
     "droit_commun": "Droit commun",
     "investissement": "Investissement",
 }
-MODE_UNKNOWN = "non renseigné"
-STATUS_LABELS = {"notifie": "notifié", "previsionnel": "prévisionnel"}
+FORM_LABELS = {
+    "subvention": "Subvention",
+    "pret": "Prêt",
+    "fonds_propres": "Fonds propres",
+    "valorisation": "Valorisation",
+}
+STATUS_LABELS = {
+    "demande": "demandé",
+    "programme": "programmé",
+    "notifie": "notifié",
+    "engage": "engagé",
+    "verse": "versé",
+    "solde": "soldé",
+}
+UNKNOWN = "non renseigné"
 
 
 @dataclass(frozen=True)
@@ -31,47 +46,58 @@ class MoneyRow:
     funder: str
     funder_name: str
     funder_type: str
+    form: str
+    counted: bool  # False for a loan: never added to the money totals
     programme: str
     orientation: str
-    qpv: str  # a QPV code, or "" when the operation is intercommunal
+    qpv: str  # the QPV codes of the operation's shares, or "" when it is intercommunal
     mode: str
     year: int
     amount: Decimal
+    paid: Decimal | None
     status: str
-    beneficiary: str  # an actor id of the territory, or ""
+    beneficiary: str  # the actor id of the beneficiary (beneficiaire.acteur), or ""
 
 
-def _dec(value) -> Decimal:
-    return Decimal(str(value)) if isinstance(value, int | float) else Decimal(0)
+def funders_of(data: dict) -> dict[str, dict]:
+    """Signatories and financing partners by id (a funder is one or the other)."""
+    out: dict[str, dict] = {}
+    for key in ("partenaires", "signataires"):
+        for item in data.get(key) or []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                out[item["id"]] = item
+    return out
 
 
-def money_rows(name: str, data: dict) -> list[MoneyRow]:
+def money_rows(name: str, ledger: Ledger, funders: dict[str, dict]) -> list[MoneyRow]:
     """The flat ledger of one territory, in the order of its description."""
-    signatories = {s.get("id"): s for s in data.get("signataires") or [] if isinstance(s, dict)}
+    from generator.ledger.model import COUNTED_FORMS
+
     rows = []
-    for line in (data.get("financements") or {}).get("lignes") or []:
-        if not isinstance(line, dict) or not isinstance(line.get("annee"), int):
-            continue
-        funder = str(line.get("financeur") or "")
-        sig = signatories.get(funder) or {}
-        label = str(line.get("dispositif") or line.get("programme") or "")
+    for entry in ledger.entries(forms=None):
+        op, contribution, year = entry.operation, entry.contribution, entry.year
+        funder = funders.get(contribution.funder) or {}
+        beneficiary = op.beneficiary or {}
         rows.append(
             MoneyRow(
                 territory=name,
-                operation=f"{funder}/{line.get('programme') or ''}/{label}",
-                label=label,
-                nature=str(line.get("type") or ""),
-                funder=funder,
-                funder_name=str(sig.get("nom") or funder),
-                funder_type=str(sig.get("type") or "autre"),
-                programme=str(line.get("programme") or ""),
-                orientation=str(line.get("orientation") or ""),
-                qpv=str(line.get("qpv") or ""),
-                mode=MODE_UNKNOWN,
-                year=line["annee"],
-                amount=_dec(line.get("montant")),
-                status=STATUS_LABELS.get(line.get("statut"), str(line.get("statut") or "")),
-                beneficiary="",
+                operation=op.id,
+                label=op.label,
+                nature=op.nature,
+                funder=contribution.funder,
+                funder_name=str(funder.get("nom") or contribution.funder),
+                funder_type=str(funder.get("type") or "autre"),
+                form=contribution.form,
+                counted=contribution.form in COUNTED_FORMS,
+                programme=op.programme or "",
+                orientation=op.orientation or "",
+                qpv=", ".join(op.qpv),
+                mode=op.mode or "",
+                year=year.year,
+                amount=year.amount,
+                paid=year.paid,
+                status=year.status,
+                beneficiary=str(beneficiary.get("acteur") or ""),
             )
         )
     return rows
@@ -79,32 +105,43 @@ def money_rows(name: str, data: dict) -> list[MoneyRow]:
 
 @dataclass(frozen=True)
 class Totals:
-    """The money of one territory, summed the way the regional tables read it."""
+    """The money of one territory as its ledger aggregates it (loans apart, never added)."""
 
     total: Decimal
+    loans: Decimal
     by_nature: dict[str, Decimal]
     by_funder_type: dict[str, Decimal]
     by_year: dict[int, Decimal]
     by_mode: dict[str, Decimal]
     by_programme: dict[str, Decimal]
-    by_qpv: dict[str, Decimal]  # "" = intercommunal
+    by_qpv: dict[str, Decimal]  # "" = the intercommunal part
     by_orientation: dict[str, Decimal]
 
 
-def territory_totals(rows: list[MoneyRow]) -> Totals:
-    """Sums of one territory's rows (the ledger's aggregations once it lands)."""
-    groups: dict[str, dict] = {k: defaultdict(Decimal) for k in Totals.__dataclass_fields__}
-    total = Decimal(0)
-    for row in rows:
-        total += row.amount
-        groups["by_nature"][row.nature] += row.amount
-        groups["by_funder_type"][row.funder_type] += row.amount
-        groups["by_year"][row.year] += row.amount
-        groups["by_mode"][row.mode] += row.amount
-        groups["by_programme"][row.programme] += row.amount
-        groups["by_qpv"][row.qpv] += row.amount
-        groups["by_orientation"][row.orientation] += row.amount
+def _flat(by_key: dict, unknown: str = "") -> dict:
+    """{key: {year: amount}} of the ledger -> {key: amount over the years}."""
+    out: dict = {}
+    for key, years in by_key.items():
+        key = unknown if key is None else key
+        out[key] = out.get(key, Decimal(0)) + sum(years.values(), Decimal(0))
+    return out
+
+
+def territory_totals(ledger: Ledger, funders: dict[str, dict]) -> Totals:
+    """The ledger's aggregations of one territory, keyed the way the regional tables read them
+    (funders by their kind, which is what territories share)."""
+    by_funder_type: dict[str, Decimal] = {}
+    for funder, amount in _flat(ledger.by_funder()).items():
+        kind = str((funders.get(funder) or {}).get("type") or "autre")
+        by_funder_type[kind] = by_funder_type.get(kind, Decimal(0)) + amount
     return Totals(
-        total=total,
-        **{k: dict(v) for k, v in groups.items() if k != "total"},
+        total=ledger.total(),
+        loans=_flat(ledger.by_form()).get("pret", Decimal(0)),
+        by_nature=_flat(ledger.by_nature()),
+        by_funder_type=by_funder_type,
+        by_year=dict(ledger.by_year()),
+        by_mode=_flat(ledger.by_mode(), UNKNOWN),
+        by_programme=_flat(ledger.sum_by(lambda e: e.operation.programme), UNKNOWN),
+        by_qpv=_flat(ledger.by_qpv()),
+        by_orientation=_flat(ledger.by_orientation()),
     )

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from generator.region.checks import CrossCheck
 from generator.region.figures import Region, TerritoryFigures, labels
-from generator.region.money import NATURE_LABELS, Totals
+from generator.region.money import FORM_LABELS, NATURE_LABELS, STATUS_LABELS, Totals
 
 TFPB_YEARS = range(2025, 2031)
 
@@ -70,6 +70,7 @@ def frame(name: str, totals: Totals | Region, prefix: str = "") -> list[Table]:
             "Par mode",
             "Mode d'attribution",
             totals.by_mode,
+            labels()["mode"],
         ),
         _money_table(
             f"{prefix}Financements par programme",
@@ -110,6 +111,11 @@ def tfpb_table(region: Region, only: str | None = None) -> Table:
     return table
 
 
+def per_head(amount: Decimal, population: int) -> Decimal:
+    """Euros per inhabitant of the QPV, to the cent (0 without a population)."""
+    return (amount / population).quantize(Decimal("0.01")) if population else Decimal(0)
+
+
 def key_figures(region: Region) -> Table:
     nature = region.by_nature
     abatement = sum(
@@ -131,10 +137,15 @@ def key_figures(region: Region) -> Table:
             ["Habitants des QPV", region.population],
             ["Acteurs recensés", len(region.actors)],
             ["Financements, toutes natures (€)", Euros(region.total)],
+            [
+                "Financements par habitant des QPV (€)",
+                Euros(per_head(region.total, region.population)),
+            ],
             ["Crédits spécifiques (€)", Euros(nature.get("specifique", Decimal(0)))],
             ["Droit commun (€)", Euros(nature.get("droit_commun", Decimal(0)))],
             ["Investissement (€)", Euros(nature.get("investissement", Decimal(0)))],
             ["Abattement de TFPB estimé 2025-2030 (€)", Euros(abatement)],
+            ["Prêts, à part des financements (€)", Euros(region.loans)],
         ],
     )
 
@@ -151,6 +162,10 @@ def territory_key_figures(t: TerritoryFigures) -> Table:
             ["Habitants des QPV", t.population],
             ["Acteurs recensés", len(t.actors)],
             ["Financements, toutes natures (€)", Euros(t.totals.total)],
+            [
+                "Financements par habitant des QPV (€)",
+                Euros(per_head(t.totals.total, t.population)),
+            ],
             ["Crédits spécifiques (€)", Euros(nature.get("specifique", Decimal(0)))],
             ["Droit commun (€)", Euros(nature.get("droit_commun", Decimal(0)))],
             ["Investissement (€)", Euros(nature.get("investissement", Decimal(0)))],
@@ -247,7 +262,18 @@ def shared_actors_table(region: Region) -> Table:
 def actors_table(region: Region, only: str | None = None) -> Table:
     kinds, themes = labels()["acteur"], labels()["theme"]
     table = Table(
-        "Acteurs", "Acteurs", ["Territoire", "Acteur", "Nature", "SIREN", "RNA", "QPV", "Thèmes"]
+        "Acteurs",
+        "Acteurs",
+        [
+            "Territoire",
+            "Acteur",
+            "Nature",
+            "SIREN",
+            "RNA",
+            "QPV",
+            "Thèmes",
+            "Financements reçus (€)",
+        ],
     )
     for a in region.actors:
         if only is None or a.territory == only:
@@ -260,6 +286,7 @@ def actors_table(region: Region, only: str | None = None) -> Table:
                     a.rna,
                     ", ".join(a.qpv) or "tout le territoire",
                     ", ".join(themes.get(t, t) for t in a.themes),
+                    Euros(a.funding),
                 ]
             )
     return table
@@ -276,16 +303,20 @@ def operations_table(region: Region) -> Table:
             "Nature",
             "Financeur",
             "Type de financeur",
+            "Forme",
+            "Compté dans les totaux",
             "Programme",
             "Orientation",
             "QPV",
             "Mode d'attribution",
+            "Bénéficiaire (acteur)",
             "Année",
             "Montant (€)",
+            "Versé (€)",
             "Statut",
         ],
     )
-    funders = labels()["signataire"]
+    funders, modes = labels()["signataire"], labels()["mode"]
     for t in region.territories:
         for r in t.rows:
             table.rows.append(
@@ -296,13 +327,17 @@ def operations_table(region: Region) -> Table:
                     NATURE_LABELS.get(r.nature, r.nature),
                     r.funder_name,
                     funders.get(r.funder_type, r.funder_type),
+                    FORM_LABELS.get(r.form, r.form),
+                    "oui" if r.counted else "non (prêt)",
                     r.programme,
                     r.orientation,
                     r.qpv or "intercommunal",
-                    r.mode,
+                    modes.get(r.mode, r.mode) or "non renseigné",
+                    r.beneficiary,
                     r.year,
                     Euros(r.amount),
-                    r.status,
+                    Euros(r.paid) if r.paid is not None else "",
+                    STATUS_LABELS.get(r.status, r.status),
                 ]
             )
     return table

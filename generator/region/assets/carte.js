@@ -92,7 +92,7 @@
       if (q.v[i] !== null) { panel.appendChild(el("div", f.label + " : " + fmt(q.v[i], f.unit))); }
     });
     panel.appendChild(el("h3", "Acteurs"));
-    list(panel, q.acteurs.map(function (i) { var a = data.acteurs[i]; return a.nom + " - " + a.nature + (a.themes.length ? " (" + a.themes.join(", ") + ")" : ""); }), "Aucun acteur recensé.");
+    list(panel, q.acteurs.map(function (i) { var a = data.acteurs[i]; return a.nom + " - " + a.nature + (a.themes.length ? " (" + a.themes.join(", ") + ")" : "") + (a.finance ? " ; financements reçus : " + a.finance : ""); }), "Aucun acteur recensé.");
     panel.appendChild(el("h3", "Engagements"));
     list(panel, q.engagements, "Aucun engagement ciblé sur ce quartier.");
   }
