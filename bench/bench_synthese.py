@@ -24,13 +24,23 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def dump(data: dict) -> str:
+    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
 def merged(folder: Path) -> dict:
     data: dict = {}
     for path in sorted(folder.glob("*.yaml")):
-        data.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        data.update(yaml.load(path.read_text(encoding="utf-8"), Loader=Loader) or {})
     for sub in ("engagements", "tfpb", "quartiers"):
         for path in sorted((folder / sub).glob("*.yaml")) if (folder / sub).is_dir() else []:
-            data.setdefault(sub, []).append(yaml.safe_load(path.read_text(encoding="utf-8")))
+            data.setdefault(sub, []).append(
+                yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+            )
     return data
 
 
@@ -40,7 +50,7 @@ def make_copies(target: Path, count: int) -> int:
     reference = qpv_reference()
     codes = sorted(reference)
     examples = [merged(p) for p in sorted((ROOT / "contracts").iterdir()) if p.is_dir()]
-    texts = [yaml.safe_dump(e, allow_unicode=True, sort_keys=False, width=1000) for e in examples]
+    texts = [dump(e) for e in examples]
     size, extra = divmod(len(codes), count)
     start = 0
     for i in range(count):
@@ -51,11 +61,18 @@ def make_copies(target: Path, count: int) -> int:
         old = [q["code"] for q in example["territoire"]["qpv"]]
         for n, code in enumerate(old):
             text = text.replace(code, chunk[n % len(chunk)])
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=Loader)
         seen: set[str] = set()
         data["territoire"]["qpv"] = [
             q for q in data["territoire"]["qpv"] if not (q["code"] in seen or seen.add(q["code"]))
         ]
+        # an example with fewer QPV than its share of the list gets the others too
+        for code in chunk:
+            if code not in seen:
+                seen.add(code)
+                extra_qpv = dict(data["territoire"]["qpv"][-1], code=code)
+                extra_qpv["nom"] = reference[code].nom
+                data["territoire"]["qpv"].append(extra_qpv)
         seen = set()
         data["quartiers"] = [
             q for q in data.get("quartiers", []) if not (q["qpv"] in seen or seen.add(q["qpv"]))
@@ -67,9 +84,7 @@ def make_copies(target: Path, count: int) -> int:
         data["territoire"]["communes"] = [{"nom": n, "insee": c} for c, n in communes.items()]
         folder = target / f"territoire-{i:03d}"
         folder.mkdir()
-        (folder / "contrat.yaml").write_text(
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
-        )
+        (folder / "contrat.yaml").write_text(dump(data), encoding="utf-8")
     return start
 
 
@@ -154,6 +169,10 @@ def main() -> None:
             f"  mémoire maximale de l'arbre de processus : {peak / 2**20:.0f} Mo (objectif < 1 024 Mo)"
         )
         print(f"  code de sortie {result.returncode} ; {result.stdout.decode().splitlines()[-1]}")
+        invalid = result.stderr.decode().count("✘")
+        # QPV of a different legal frame (outre-mer) mixed into a copy make it invalid: it is
+        # read, validated and summed up all the same
+        print(f"  {invalid} territoire(s) signalé(s) non valide(s) sur {args.copies}")
         for name in sorted((Path(tmp) / "sortie").iterdir()):
             print(f"  {name.name} : {name.stat().st_size / 1024:.0f} Kio")
         ms, paths = map_draw_ms(Path(tmp) / "sortie" / "carte.html", Path(tmp) / "profil")

@@ -105,6 +105,28 @@ def test_ordinary_text_is_not_refused():
     assert forbidden_character("Hénin-Beaumont\tlà\n« 15 000 € » العربية עברית 😀\r\n") is None
 
 
+def test_every_refused_code_point_is_found_after_a_long_clean_text():
+    """The one-search fast path refuses exactly the characters the explained checks refuse."""
+    clean = "Quartier des Hauts de Creil, « 15 000 € » " * 50
+    refused = 0
+    for code in range(0x110000):
+        char = chr(code)
+        found = forbidden_character(clean + char + "x")
+        expected = char not in "\t\n\r" and (
+            code < 0x20
+            or 0x7F <= code <= 0x9F
+            or 0xD800 <= code <= 0xDFFF
+            or 0xFDD0 <= code <= 0xFDEF
+            or code & 0xFFFF in (0xFFFE, 0xFFFF)
+            or char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        )
+        assert (found is not None) == expected, hex(code)
+        if found:
+            refused += 1
+            assert found[0] == len(clean), hex(code)
+    assert refused == 29 + 33 + 2048 + 32 + 34 + 9
+
+
 def test_terminal_safe_shows_controls_and_keeps_text():
     assert terminal_safe("a\x1b]0;titre\x07b\rc\u202ed\n\te") == (
         "a\\x1b]0;titre\\x07b\\x0dc\\u202ed\n\te"

@@ -11,6 +11,7 @@ import click
 from generator.cli.common import EXIT_OK, EXIT_PROBLEMS
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
+from generator.cli.common import echo as _echo
 from generator.cli.common import help_option as _help_option
 
 DEFAULT_OUTPUT = Path("build") / "synthese-regionale"
@@ -65,16 +66,16 @@ def synthese(chemins: tuple[Path, ...], sortie: Path) -> None:
         ) from exc
     invalid = [t for t in territories if t.errors]
     for territory in invalid:
-        click.echo(
+        _echo(
             f"✘ {_display(territory.folder)} : {len(territory.errors)} erreur(s) dans la "
             f"description (« cdv validate {_display(territory.folder)} » les détaille) ; le "
             "territoire figure dans la synthèse avec la mention « non valide »",
             err=True,
         )
     for check in result.checks:
-        click.echo(check.format())
+        _echo(check.format())
     region = result.region
-    click.echo(
+    _echo(
         f"Synthèse de {len(territories)} territoire(s), {len(region.qpv)} QPV, "
         f"{len(region.actors)} acteur(s) écrite dans {_display(sortie)} : "
         + ", ".join(result.files)

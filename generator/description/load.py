@@ -287,11 +287,13 @@ def location_stores(staging: Description, desc: Description) -> tuple:
     )
 
 
-def copy_section_locations(staging: Description, desc: Description, key: str) -> None:
-    """Every location under the top-level `key` of a file parsed apart, kept in `desc`."""
+def copy_section_locations(staging: Description, desc: Description, keys: str | set) -> None:
+    """Every location under the top-level `keys` (one or a set) of a file parsed apart, kept
+    in `desc`, in one pass (a contrat.yaml holding every section has tens of thousands)."""
+    keys = {keys} if isinstance(keys, str) else keys
     for store_from, store_to in location_stores(staging, desc):
         for p, loc in store_from.items():
-            if p and p[0] == key:
+            if p and p[0] in keys:
                 store_to[p] = loc
 
 
@@ -352,6 +354,7 @@ def _merge_section_file(desc: Description, path: Path) -> None:
             "« gouvernance: »…), pas une liste ni un texte seul",
         )
         return
+    merged: set = set()
     for key, section in value.items():
         here = staging.key_locations[(key,)]
         if key in desc.data:
@@ -371,7 +374,8 @@ def _merge_section_file(desc: Description, path: Path) -> None:
             continue
         desc.data[key] = section
         desc.section_files[key] = str(path)
-        copy_section_locations(staging, desc, key)
+        merged.add(key)
+    copy_section_locations(staging, desc, merged)
 
 
 def _merge_item_file(desc: Description, key: str, path: Path) -> None:

@@ -1,6 +1,6 @@
 """The regional synthesis: many territories in, regional figures and the map of the actors out.
 
-Takes loaded territories (`gather`), computes the regional figures and the cross-territory
+Takes territories read and summed up in worker processes (`gather`), computes the regional figures and the cross-territory
 warnings (`figures`, `checks`; money only through `money`), and gives the bytes of the Word
 synthesis, the workbook, the CSV and GeoJSON of the actors and the offline map page.
 """
@@ -8,7 +8,7 @@ synthesis, the workbook, the CSV and GeoJSON of the actors and the offline map p
 from generator._exports import lazy_exports
 
 _NAMES = {
-    "Territory": "gather",
+    "Territory": "territory",
     "gather": "gather",
     "MoneyRow": "money",
     "money_rows": "money",

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from generator.region.gather import Territory
 from generator.region.money import MoneyRow, Totals, funders_of, money_rows, territory_totals
+from generator.region.territory import Territory
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +30,7 @@ def labels() -> dict[str, dict[str, str]]:
     }
 
 
+@lru_cache(maxsize=65536)
 def normalized(name: str) -> str:
     """A name compared across territories: no accents, case, punctuation or articles."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
@@ -244,6 +245,14 @@ class Region:
         return sorted(shared, key=lambda item: (normalized(item[0]), item[1][0].key))
 
     def tfpb_by_landlord(self) -> list[tuple[str, list[Landlord]]]:
+        """Each landlord (same SIREN, else same name) with its conventions, by name; computed
+        once (each territory's page reads it)."""
+        cached = self.__dict__.get("_landlords")
+        if cached is None:
+            cached = self.__dict__["_landlords"] = self._group_landlords()
+        return cached
+
+    def _group_landlords(self) -> list[tuple[str, list[Landlord]]]:
         groups: dict[str, list[Landlord]] = defaultdict(list)
         for territory in self.territories:
             for landlord in territory.landlords:
@@ -255,7 +264,7 @@ class Region:
 
 
 def region_figures(territories: list[Territory]) -> Region:
-    region = Region([territory_figures(t) for t in territories])
+    region = Region([t.figures or territory_figures(t) for t in territories])
     populations: dict[str, int] = {}
     for territory, figures in zip(territories, region.territories, strict=True):
         for item in territory.qpv:

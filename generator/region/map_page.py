@@ -14,7 +14,7 @@ from generator.description.reference import qpv_reference
 from generator.documents.formatting import montant
 from generator.region.exports import actor_qpv
 from generator.region.figures import Region, labels
-from generator.region.gather import Territory
+from generator.region.territory import Territory
 
 SCALE = 10000  # SVG units per degree of latitude
 

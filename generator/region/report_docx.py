@@ -5,7 +5,10 @@ template IREV edits), written deterministically."""
 from __future__ import annotations
 
 import io
+from functools import lru_cache
+from xml.sax.saxutils import escape
 
+from generator.description.characters import xml_safe
 from generator.documents.formatting import montant, nombre
 from generator.region.checks import CrossCheck
 from generator.region.figures import Region
@@ -24,11 +27,22 @@ from generator.region.tables import (
 )
 
 
+@lru_cache(maxsize=65536)
+def _euros(value) -> str:
+    """`montant` of an amount (the same few amounts recur on hundreds of pages)."""
+    return montant(value)
+
+
+@lru_cache(maxsize=65536)
+def _number(value: int) -> str:
+    return nombre(value)
+
+
 def _cell_text(value) -> str:
     if isinstance(value, Euros):
-        return montant(value.value)
+        return _euros(value.value)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1000:
-        return nombre(value)
+        return _number(value)
     return str(value)
 
 
@@ -97,9 +111,7 @@ class _Writer:
 
 
 def _xml(text: str) -> str:
-    from xml.sax.saxutils import escape
-
-    return escape("".join(c for c in text if c in "\t\n" or ord(c) >= 32))
+    return escape(xml_safe(text))
 
 
 def synthesis_docx(region: Region, checks: list[CrossCheck], date: str) -> bytes:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from generator.region.checks import CrossCheck, cross_checks
 from generator.region.figures import Region, region_figures
-from generator.region.gather import Territory
+from generator.region.territory import Territory
 
 OUTPUTS = (
     "synthese-regionale.docx",
