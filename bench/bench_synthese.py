@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -110,7 +111,11 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run_synthesis(source: Path, output: Path) -> tuple[float, int, subprocess.CompletedProcess]:
+def run_synthesis(
+    source: Path, output: Path
+) -> tuple[float, float, int, subprocess.CompletedProcess]:
+    """Wall time, processor time of the whole process tree (the workers are waited for by the
+    command, so they count), peak memory of the tree, and the result."""
     command = [sys.executable, "-m", "generator", "synthese", str(source), "--sortie", str(output)]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -125,11 +130,19 @@ def run_synthesis(source: Path, output: Path) -> tuple[float, int, subprocess.Co
 
     watcher = threading.Thread(target=watch)
     watcher.start()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     stdout, stderr = process.communicate()
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     done.set()
     watcher.join()
-    return elapsed, peak, subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+    return (
+        elapsed,
+        cpu,
+        peak,
+        subprocess.CompletedProcess(command, process.returncode, stdout, stderr),
+    )
 
 
 def map_draw_ms(page: Path, profile: Path) -> tuple[int, int]:
@@ -161,9 +174,15 @@ def main() -> None:
         source = Path(tmp) / "territoires"
         source.mkdir()
         qpv = make_copies(source, args.copies)
-        elapsed, peak, result = run_synthesis(source, Path(tmp) / "sortie")
+        load_before = os.getloadavg()[0]
+        elapsed, cpu, peak, result = run_synthesis(source, Path(tmp) / "sortie")
         print(
             f"cdv synthese, {args.copies} territoires, {qpv} QPV : {elapsed:.2f} s (objectif < 15 s)"
+        )
+        load = os.getloadavg()[0]
+        print(
+            f"  temps processeur (tous processus) : {cpu:.1f} s sur {os.cpu_count()} cœurs ; "
+            f"charge de la machine au départ : {load_before:.1f}, à la fin : {load:.1f}"
         )
         print(
             f"  mémoire maximale de l'arbre de processus : {peak / 2**20:.0f} Mo (objectif < 1 024 Mo)"

@@ -42,6 +42,10 @@ def gather(paths: list[Path], jobs: int | None = None) -> list[Territory]:
     else:
         from concurrent.futures import ProcessPoolExecutor
 
+        from generator.description.schema import fast_validator, validator
+
+        # compiled once here: forked workers inherit them instead of compiling them each
+        fast_validator(), validator()
         chunk = max(1, len(folders) // (jobs * 4))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             territories = list(pool.map(read_territory, folders, chunksize=chunk))

@@ -41,4 +41,5 @@ def workbook_bytes(tables: list[Table], date: str) -> bytes:
             "language": "fr-FR",
         },
         custom={"outil": "cdv synthese"},
+        compresslevel=1,  # the flat ledger of 450 territories: tens of MB of XML
     )
