@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
 from conftest import ROOT
+from test_documents import CONTRACTS, EXAMPLES, built_examples, read_description
 
 from generator.documents.locator_map import LocatorMap, _draw
 
@@ -47,3 +49,23 @@ def test_annex_1_shows_the_map_of_the_contract(tmp_path):
     following = max(i for i, t in enumerate(texts) if t.startswith("Annexe 2 –"))
     assert annex < caption < following
     assert document.inline_shapes and len(document.inline_shapes) == 1
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_each_example_contract_shows_the_map_of_its_own_qpv(tmp_path_factory, name):
+    """Every shipped contract's annex 1 holds one picture: the locator map of the QPV its YAML
+    lists (the two-builds test of test_determinism.py compares these bytes too)."""
+    from docx import Document
+
+    out = built_examples(tmp_path_factory)
+    codes = tuple(q["code"] for q in read_description(CONTRACTS / name)["territoire"]["qpv"])
+    path = out / name / "contrat-de-ville.docx"
+    with zipfile.ZipFile(path) as archive:
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+        assert len(media) == 1, media
+        assert archive.read(media[0]) == LocatorMap(codes).png()
+    document = Document(io.BytesIO(path.read_bytes()))
+    texts = [p.text for p in document.paragraphs]
+    annex = max(i for i, t in enumerate(texts) if t.startswith("Annexe 1 –"))
+    caption = texts.index(next(t for t in texts if t.startswith("Carte de situation des")))
+    assert annex < caption < max(i for i, t in enumerate(texts) if t.startswith("Annexe 2 –"))

@@ -153,6 +153,10 @@ def test_the_word_synthesis_shows_the_same_figures(synthesis):
     money = expected_figures()["money"]
     assert montant(money["total"]) in cells
     assert montant(money["specifique"]) in cells
+    # the years of « Financements par année » are years, not numbers with a thousands space
+    years = {str(y) for y in range(2024, 2031)}
+    assert years <= set(cells)
+    assert not [c for c in cells if c not in years and "".join(c.split()) in years]
     text = "\n".join(p.text for p in document.paragraphs)
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Communauté d'agglomération Creil Sud Oise" in headings

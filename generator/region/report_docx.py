@@ -15,6 +15,7 @@ from generator.region.figures import Region
 from generator.region.tables import (
     Euros,
     Table,
+    Year,
     actors_table,
     frame,
     key_figures,
@@ -39,6 +40,8 @@ def _number(value: int) -> str:
 
 
 def _cell_text(value) -> str:
+    if isinstance(value, Year):
+        return str(int(value))
     if isinstance(value, Euros):
         return _euros(value.value)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1000:

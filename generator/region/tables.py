@@ -21,6 +21,10 @@ class Euros:
     value: Decimal
 
 
+class Year(int):
+    """A year cell: a number in the workbook, written « 2024 » (never « 2 024 ») in Word."""
+
+
 @dataclass
 class Table:
     title: str
@@ -41,7 +45,7 @@ def _money_table(title: str, sheet: str, head: str, values: dict, names=None) ->
 def _year_table(title: str, sheet: str, values: dict) -> Table:
     table = Table(title, sheet, ["Année", "Montant (€)"])
     for year in sorted(values):
-        table.rows.append([year, Euros(values[year])])
+        table.rows.append([Year(year), Euros(values[year])])
     table.rows.append(["Total", Euros(sum(values.values(), Decimal(0)))])
     return table
 

@@ -93,6 +93,8 @@ class Workbook:
             elif kind is bool:
                 index = self._string("oui" if value else "non")
                 append(f'<c r="{letter}{row_number}"{s} t="s"><v>{index}</v></c>')
+            elif isinstance(value, int):  # a subclass (a year…): still a number
+                append(f'<c r="{letter}{row_number}"{s}><v>{int(value)}</v></c>')
             elif value is not None:
                 index = self._string(str(value))
                 append(f'<c r="{letter}{row_number}"{s} t="s"><v>{index}</v></c>')

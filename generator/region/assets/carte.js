@@ -67,7 +67,8 @@
       var box = document.createElement("span");
       box.style.background = c;
       line.appendChild(box);
-      line.appendChild(document.createTextNode(fmt(lower, f.unit) + " à " + fmt(upper, f.unit)));
+      var range = fmt(lower, f.unit) === fmt(upper, f.unit) ? fmt(upper, f.unit) : fmt(lower, f.unit) + " à " + fmt(upper, f.unit);
+      line.appendChild(document.createTextNode(range));
       legend.appendChild(line);
       lower = upper;
     });
