@@ -91,7 +91,7 @@ def test_every_regional_figure_recomputed_from_the_yaml(synthesis):
     want = expected_figures()
     workbook = synthesis.files["synthese-regionale.xlsx"]
     rows = dict(sheet(workbook, "Région")[1:])
-    assert rows["Contrats de ville"] == want["territories"] == 4
+    assert rows["Contrats de ville"] == want["territories"] == 5
     assert rows["Quartiers prioritaires (QPV)"] == len(want["qpv"])
     assert rows["Habitants des QPV"] == want["population"]
     assert rows["Acteurs recensés"] == want["actors"]
@@ -138,7 +138,7 @@ def test_every_regional_figure_recomputed_from_the_yaml(synthesis):
         for name, data in ((p.name, plain(p)) for p in CONTRACTS.iterdir() if p.is_dir())
         for a in data.get("acteurs", [])
     }
-    assert len(want["funding"]) == 4
+    assert len(want["funding"]) == 5
     for key, value in want["funding"].items():
         assert got[key[0], names[key]] == value, key
 
@@ -162,7 +162,7 @@ def test_the_word_synthesis_shows_the_same_figures(synthesis):
     assert "Communauté d'agglomération Creil Sud Oise" in headings
     assert "Acteurs présents dans plusieurs territoires" in headings
     assert "Unis-Cité Hauts-de-France" in cells
-    assert "4 contrats" in text
+    assert "5 contrats" in text
 
 
 def contact_values() -> set[str]:
@@ -177,6 +177,7 @@ def contact_values() -> set[str]:
 def test_no_contact_detail_in_any_export(synthesis):
     secrets = contact_values()
     assert {"Nadia Belkacem", "direction@cs-brassens.example", "03 23 00 00 02"} <= secrets
+    assert {"Karima Dufour", "direction@centres-sociaux-amiens.example"} <= secrets
     for name, data in synthesis.files.items():
         if name.endswith((".docx", ".xlsx")):
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -200,7 +201,12 @@ def test_csv_and_geojson(synthesis):
     assert brassens["siren"] == "812345676" and brassens["qpv"] == "QN06001M"
     assert brassens["noms_qpv"] == "Les Hauts de Creil"
     geo = json.loads(synthesis.files["acteurs.geojson"])
-    points = [f for f in geo["features"] if f["properties"]["acteur"] == "unis-cite-hdf"]
+    points = [
+        f
+        for f in geo["features"]
+        if f["properties"]["acteur"] == "unis-cite-hdf"
+        and f["properties"]["territoire"] == "creil-sud-oise"
+    ]
     assert {f["properties"]["qpv"] for f in points} == {"QN06001M", "QN06002M"}
     lon, lat = points[0]["geometry"]["coordinates"]
     assert 2.3 < lon < 2.6 and 49.2 < lat < 49.3  # Creil
@@ -262,7 +268,7 @@ def test_cli_writes_every_file(tmp_path, monkeypatch):
     result = Cli()("synthese", "contracts", "--sortie", str(tmp_path / "sortie"))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "sortie").iterdir()) == sorted(OUTPUTS)
-    assert "Synthèse de 4 territoire(s), 19 QPV, 12 acteur(s)" in result.output
+    assert "Synthèse de 5 territoire(s), 26 QPV, 15 acteur(s)" in result.output
 
 
 def test_cli_help_and_bad_path(tmp_path, monkeypatch):

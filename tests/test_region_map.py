@@ -39,7 +39,7 @@ def page(tmp_path_factory):
 def test_outlines_are_drawn(page):
     browser, _, result = page
     count = browser.evaluate("document.querySelectorAll('#map path').length")
-    assert count == len(result.region.qpv) == 19
+    assert count == len(result.region.qpv) == 26
     sizes = browser.evaluate(
         "Array.from(document.querySelectorAll('#map path')).map(p => p.getBBox().width)"
     )
@@ -92,8 +92,9 @@ def test_search_finds_an_actor(page):
     text = browser.evaluate("document.getElementById('results').innerText")
     assert "Unis-Cité Hauts-de-France - arras" in text
     assert "Unis-Cité Hauts-de-France - creil-sud-oise" in text
+    assert "Unis-Cité Hauts-de-France - amiens-metropole" in text
     found = browser.evaluate("document.querySelectorAll('#map path.found').length")
-    assert found == 4  # the QPV of both territories where it acts
+    assert found == 5  # the QPV of the three territories where it acts
 
 
 def test_figure_select_recolours(page):
