@@ -156,3 +156,44 @@ def test_the_report_is_valid_ooxml(report, tmp_path):
     path = tmp_path / "evaluation.docx"
     path.write_bytes(report[1])
     assert openxml_audit.OpenXmlValidator().validate(str(path)).errors == []
+
+
+def test_paid_money_is_counted_operation_by_operation_as_the_annual_review_does():
+    """The follow-up file's amount for an operation wins over the ledger's `verse`; an operation
+    the follow-up does not give keeps the ledger's; the evaluation adds them the same way."""
+    from generator.amendment.evaluation import money
+    from generator.description.load import load_territory
+    from generator.documents import formatting
+    from generator.followup import money as followup_money
+
+    data = load_territory(ROOT / "contracts" / "creil-sud-oise").data
+    ops = [
+        op
+        for op in data["financements"]["operations"]
+        if any(y["annee"] == 2025 for f in op["financeurs"] for y in f["annees"])
+        and op["financeurs"][0]["forme"] != "pret"
+    ]
+    first, second = ops[0], ops[1]
+    year = next(y for y in first["financeurs"][0]["annees"] if y["annee"] == 2025)
+    year["verse"] = 111
+    only_second = {2025: {"operations": [{"id": second["id"], "verse": 222}]}}
+    both = {
+        2025: {
+            "operations": [{"id": second["id"], "verse": 222}, {"id": first["id"], "verse": 333}]
+        }
+    }
+
+    planned = followup_money.operations(data, 2025)
+    assert followup_money.paid_of(planned[first["id"]], None) == Decimal(111)
+    assert followup_money.paid_of(planned[first["id"]], {"id": first["id"], "verse": 333}) == 333
+
+    rows = {r["annee"]: r for r in money(data, only_second, 2026)["lignes"]}
+    assert rows["2025"]["verse"] == formatting.montant(Decimal(111 + 222))
+    assert rows["2025"]["source"] == "suivi 2025 et registre des opérations"
+    rows = {r["annee"]: r for r in money(data, both, 2026)["lignes"]}
+    assert rows["2025"]["verse"] == formatting.montant(Decimal(333 + 222))
+    assert rows["2025"]["source"] == "suivi 2025"
+    rows = {r["annee"]: r for r in money(data, {}, 2026)["lignes"]}
+    assert rows["2025"]["verse"] == formatting.montant(Decimal(111))
+    assert rows["2025"]["source"] == "registre des opérations"
+    assert rows["2024"]["verse"] == "non renseigné"

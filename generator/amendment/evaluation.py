@@ -163,31 +163,37 @@ def commitments(data: dict, followups: dict[int, dict], year: int) -> dict:
 
 
 def money(data: dict, followups: dict[int, dict], year: int) -> dict:
-    """Planned (the ledger) against paid, each year from 2024 to `year` - 1: the ledger's paid
-    amounts (`verse` of the operations' years) where it records them, else the follow-up's."""
+    """Planned (the ledger) against paid, each year from 2024 to `year` - 1, paid operation by
+    operation as the annual review counts it (`followup.money.paid_of`: the follow-up file's
+    amount, else the ledger's `verse`)."""
+    from generator.followup import money as followup_money
     from generator.ledger import build_ledger
 
-    ledger = build_ledger(data)
-    planned = ledger.by_year()
+    planned = build_ledger(data).by_year()
     rows = []
     total_planned = total_paid = Decimal(0)
     complete = True
     for y in range(FIRST_YEAR, year):
-        entries = list(ledger.entries(year=y))
-        recorded = [e.year.paid for e in entries if e.year.paid is not None]
-        paid, source = None, "non renseigné"
-        if recorded:
-            paid, source = sum(recorded, Decimal(0)), "registre des opérations"
-        elif y in followups and _list(followups[y].get("operations")):
-            paid = sum(
-                (
-                    Decimal(str(o["verse"]))
-                    for o in _list(followups[y].get("operations"))
-                    if _number(o.get("verse")) is not None
-                ),
-                Decimal(0),
+        items = {
+            o.get("id"): o
+            for o in _list((followups.get(y) or {}).get("operations"))
+            if isinstance(o, dict)
+        }
+        known = [
+            (amount, "suivi" if op.id in items else "registre")
+            for op in followup_money.operations(data, y).values()
+            if (amount := followup_money.paid_of(op, items.get(op.id))) is not None
+        ]
+        paid = sum((a for a, _ in known), Decimal(0)) if known else None
+        where = {w for _, w in known}
+        source = (
+            " et ".join(
+                label
+                for key, label in (("suivi", f"suivi {y}"), ("registre", "registre des opérations"))
+                if key in where
             )
-            source = f"suivi {y}"
+            or "non renseigné"
+        )
         amount = planned.get(y, Decimal(0))
         total_planned += amount
         if paid is None:

@@ -124,9 +124,9 @@ def followup_context(
         item = paid_items.get(op.id, {})
         if not op.planned and op.id not in paid_items and op.paid is None:
             continue
-        # paid: what the follow-up file says, else the `verse` amounts of the ledger's year
-        known = op.id in paid_items or op.paid is not None
-        paid = _dec(item.get("verse")) if op.id in paid_items else (op.paid or Decimal(0))
+        paid = money.paid_of(op, paid_items.get(op.id))
+        known = paid is not None
+        paid = paid or Decimal(0)
         operations.append(
             {
                 "id": op.id,

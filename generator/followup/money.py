@@ -98,6 +98,16 @@ def operations(data: dict, year: int) -> dict[str, PlannedOperation]:
     return out
 
 
+def paid_of(op: PlannedOperation, item: dict | None) -> Decimal | None:
+    """What `op` was paid in the year: the follow-up file's `verse` where the file gives the
+    operation (`item`), else the `verse` amounts the ledger records; None when neither says.
+    The one rule for the annual review and the mid-term evaluation alike."""
+    if item is not None:
+        value = item.get("verse")
+        return Decimal(0) if value is None or isinstance(value, bool) else _amount(value)
+    return op.paid
+
+
 def planned_by(data: dict, year: int, key: str) -> dict[object, Decimal]:
     """Planned money of `year` per `orientation` or per `funder` (first funder of an operation
     in format 1, where each line has one)."""
