@@ -7,7 +7,7 @@ import io
 import re
 import zipfile
 
-from generator.documents.write import FIXED_ZIP_TIME, _order
+from generator.documents.write import zip_parts
 
 MARK_ID = "cdv-version-consolidee"
 _BODY = re.compile(rb"<w:body>")
@@ -67,12 +67,4 @@ def _parts(data: bytes) -> dict[str, bytes]:
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in sorted(parts, key=_order):
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
+    return zip_parts(parts)

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 
 from docx.oxml.ns import qn
 
-from generator.documents.docx_post import _heading_info, _level_texts, _paragraph_style, _text
+from generator.documents.docx_post import (
+    HeadingNumbers,
+    _heading_info,
+    _paragraph_style,
+    _text,
+)
 
 
 @dataclass
@@ -33,31 +38,20 @@ class Heading:
 def outline(document) -> list[Heading]:
     """The headings of `document` (python-docx Document), in order, with their blocks."""
     body = document.element.body
-    info = _heading_info(document)
-    counters: dict[str, list[int]] = {}
-    texts: dict[str, dict[int, str]] = {}
+    numbers = HeadingNumbers(document)
     headings: list[Heading] = []
     children = list(body)
     for index, element in enumerate(children):
         if element.tag != qn("w:p"):
             continue
-        style = _paragraph_style(element)
-        title = _text(element).strip()
-        if style not in info or not title:
+        heading = numbers.next(element)
+        if heading is None:
             continue
-        level, num_id = info[style]
-        number = ""
-        if num_id:
-            counts = counters.setdefault(num_id, [0, 0, 0])
-            counts[level - 1] += 1
-            for deeper in range(level, 3):
-                counts[deeper] = 0
-            pattern = texts.setdefault(num_id, _level_texts(document, num_id)).get(level, "")
-            for i in range(3):
-                pattern = pattern.replace(f"%{i + 1}", str(counts[i]))
-            number = re.sub(r"^(article|partie)\s+", "", pattern.strip(), flags=re.I)
-            number = number.rstrip(" .–-")
-        headings.append(Heading(level, number, title, style, index))
+        level, pattern = heading
+        number = re.sub(r"^(article|partie)\s+", "", pattern.strip(), flags=re.I)
+        number = number.rstrip(" .–-")
+        title = _text(element).strip()
+        headings.append(Heading(level, number, title, _paragraph_style(element), index))
     stack: list[Heading] = []
     for position, heading in enumerate(headings):
         while stack and stack[-1].level >= heading.level:

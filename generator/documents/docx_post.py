@@ -151,30 +151,47 @@ def _paragraph_style(paragraph) -> str | None:
     return node.get(qn("w:val")) if node is not None else None
 
 
+class HeadingNumbers:
+    """The number Word shows before each heading (« 3.2 », « Article 4 »), counted as Word
+    counts them: give it the paragraphs in document order."""
+
+    def __init__(self, document):
+        self.document = document
+        self.info = _heading_info(document)
+        self.counters: dict[str, list[int]] = {}
+        self.texts: dict[str, dict[int, str]] = {}
+
+    def next(self, paragraph) -> tuple[int, str] | None:
+        """(level, number as Word prints it, "" if unnumbered) if `paragraph` is a heading
+        with text, else None."""
+        style = _paragraph_style(paragraph)
+        if style not in self.info or not _text(paragraph).strip():
+            return None
+        level, num_id = self.info[style]
+        if not num_id:
+            return level, ""
+        counts = self.counters.setdefault(num_id, [0, 0, 0])
+        counts[level - 1] += 1
+        for deeper in range(level, 3):
+            counts[deeper] = 0
+        texts = self.texts.setdefault(num_id, _level_texts(self.document, num_id))
+        pattern = texts.get(level, "")
+        for i in range(3):
+            pattern = pattern.replace(f"%{i + 1}", str(counts[i]))
+        return level, pattern
+
+
 def build_toc(document) -> None:
     """Bookmark the headings and write the contents in place of the `sommaire` marker."""
     body = document.element.body
     marker = next((p for p in body.iter(qn("w:p")) if TOC_MARK in _text(p)), None)
-    info = _heading_info(document)
-    counters: dict[str, list[int]] = {}
-    level_texts: dict[str, dict[int, str]] = {}
+    numbers = HeadingNumbers(document)
     entries = []
     for paragraph in body.iter(qn("w:p")):
-        style = _paragraph_style(paragraph)
-        if style not in info or not _text(paragraph).strip():
+        heading = numbers.next(paragraph)
+        if heading is None:
             continue
-        level, num_id = info[style]
-        number = ""
-        if num_id:
-            counts = counters.setdefault(num_id, [0, 0, 0])
-            counts[level - 1] += 1
-            for deeper in range(level, 3):
-                counts[deeper] = 0
-            texts = level_texts.setdefault(num_id, _level_texts(document, num_id))
-            pattern = texts.get(level, "")
-            for i in range(3):
-                pattern = pattern.replace(f"%{i + 1}", str(counts[i]))
-            number = pattern
+        level, number = heading
         name = f"_Toc{len(entries) + 1:06d}"
         bookmark_id = str(900000 + len(entries))
         paragraph.append(parse_xml(f'<w:bookmarkStart {W} w:id="{bookmark_id}" w:name="{name}"/>'))

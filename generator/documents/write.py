@@ -229,6 +229,12 @@ def deterministic_docx(
         parts[name] = content
     if description is not None:
         _description_parts(parts, description)
+    return zip_parts(parts, compresslevel)
+
+
+def zip_parts(parts: dict[str, bytes], compresslevel: int = 6) -> bytes:
+    """The package of `parts`, the same bytes every time: parts in a fixed order, a fixed date,
+    no host system or permissions recorded."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name in sorted(parts, key=_order):

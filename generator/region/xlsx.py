@@ -15,6 +15,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from generator.description.characters import xml_safe
+from generator.sheets.reading import column_letter
 
 EURO_FORMAT = '#,##0 "€";-#,##0 "€"'
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -27,15 +28,6 @@ _HEADER, _EURO = 1, 2
 
 def _attr(text: str) -> str:
     return escape(xml_safe(text), {'"': "&quot;"})
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class Sheet:
