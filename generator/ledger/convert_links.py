@@ -28,6 +28,21 @@ def _op_total(op: dict) -> Decimal:
     )
 
 
+def _new_operation(op_id: str, label, nature: str, source: dict) -> dict:
+    """A new operation for a format-1 project or commitment (`source`): its orientation, and
+    its QPV in equal shares (none: intercommunal)."""
+    op = {"id": op_id, "intitule": label, "nature": nature}
+    if source.get("orientation") is not None:
+        op["orientation"] = source["orientation"]
+    qpv = [q for q in source.get("qpv") or [] if isinstance(q, str)]
+    op["repartition"] = (
+        [{"qpv": q, "part": p} for q, p in zip(qpv, _equal_parts(len(qpv)), strict=True)]
+        if qpv
+        else "intercommunale"
+    )
+    return op
+
+
 def _funder_id(name, signatories, partners, conv) -> str:
     if not isinstance(name, str):
         return name
@@ -96,21 +111,11 @@ def _convert_investments(new, operations, sources, ids, signatories, partners, c
                 continue
             form = _form(part.get("dispositif"), part.get("financeur"))
             if own is None:
-                own = {
-                    "id": ids.new(slug(str(project.get("id") or "investissement"))),
-                    "intitule": project.get("intitule"),
-                    "nature": "investissement",
-                }
-                if project.get("orientation") is not None:
-                    own["orientation"] = project["orientation"]
-                qpv = [q for q in project.get("qpv") or [] if isinstance(q, str)]
-                own["repartition"] = (
-                    [
-                        {"qpv": q, "part": p}
-                        for q, p in zip(qpv, _equal_parts(len(qpv)), strict=True)
-                    ]
-                    if qpv
-                    else "intercommunale"
+                own = _new_operation(
+                    ids.new(slug(str(project.get("id") or "investissement"))),
+                    project.get("intitule"),
+                    "investissement",
+                    project,
                 )
                 mode = _mode(str(part.get("dispositif") or ""), "investissement", form)
                 if mode:
@@ -222,23 +227,11 @@ def _convert_sheets(new, operations, sources, ids, conv) -> None:
                     "financement (comptés une fois)"
                 )
             else:
-                op = {
-                    "id": ids.new(
-                        slug(f"{funder}-{objective.get('libelle') or 'engagement'}", words=7)
-                    ),
-                    "intitule": objective.get("libelle"),
-                    "nature": "droit_commun",
-                }
-                if objective.get("orientation") is not None:
-                    op["orientation"] = objective["orientation"]
-                qpv = [q for q in objective.get("qpv") or [] if isinstance(q, str)]
-                op["repartition"] = (
-                    [
-                        {"qpv": q, "part": p}
-                        for q, p in zip(qpv, _equal_parts(len(qpv)), strict=True)
-                    ]
-                    if qpv
-                    else "intercommunale"
+                op = _new_operation(
+                    ids.new(slug(f"{funder}-{objective.get('libelle') or 'engagement'}", words=7)),
+                    objective.get("libelle"),
+                    "droit_commun",
+                    objective,
                 )
                 if quantities:
                     op["quantites"] = quantities
@@ -265,7 +258,11 @@ def _convert_sheets(new, operations, sources, ids, conv) -> None:
                     f"engagements : {funder}, « {objective.get('libelle')} » : "
                     f"{_plain(annual)} € par an deviennent l'opération « {op['id']} » "
                     f"({YEARS[0]}-{YEARS[-1]}, statut programmé)"
-                    + (" ; QPV répartis à parts égales : à préciser" if len(qpv) > 1 else "")
+                    + (
+                        " ; QPV répartis à parts égales : à préciser"
+                        if isinstance(op["repartition"], list) and len(op["repartition"]) > 1
+                        else ""
+                    )
                 )
             means["operations"] = [op["id"]]
             _reorder(means, original, _SHEET_KEYS)

@@ -13,6 +13,7 @@ from generator.documents.formatting import montant, nombre
 from generator.region.checks import CrossCheck
 from generator.region.figures import Region
 from generator.region.tables import (
+    PROPERTIES,
     Euros,
     Table,
     Year,
@@ -159,10 +160,5 @@ def synthesis_docx(region: Region, checks: list[CrossCheck], date: str) -> bytes
     return deterministic_docx(
         out.getvalue(),
         date=date,
-        core={
-            "title": "Synthèse régionale des contrats de ville",
-            "author": "cdv",
-            "language": "fr-FR",
-        },
-        custom={"outil": "cdv synthese"},
+        **PROPERTIES,
     )

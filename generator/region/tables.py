@@ -12,6 +12,15 @@ from generator.region.figures import Region, TerritoryFigures, labels
 from generator.region.money import FORM_LABELS, NATURE_LABELS, STATUS_LABELS, Totals
 
 TFPB_YEARS = range(2025, 2031)
+# the document properties of the synthesis's .docx and .xlsx
+PROPERTIES = {
+    "core": {
+        "title": "Synthèse régionale des contrats de ville",
+        "author": "cdv",
+        "language": "fr-FR",
+    },
+    "custom": {"outil": "cdv synthese"},
+}
 
 
 @dataclass(frozen=True)

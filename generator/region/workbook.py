@@ -3,7 +3,7 @@ the flat ledger of every territory for pivot tables (written by `region.xlsx`)."
 
 from __future__ import annotations
 
-from generator.region.tables import Euros, Table
+from generator.region.tables import PROPERTIES, Euros, Table
 
 
 def _width(table: Table, index: int) -> int:
@@ -35,11 +35,6 @@ def workbook_bytes(tables: list[Table], date: str) -> bytes:
     return deterministic_docx(
         book.save(),
         date=date,
-        core={
-            "title": "Synthèse régionale des contrats de ville",
-            "author": "cdv",
-            "language": "fr-FR",
-        },
-        custom={"outil": "cdv synthese"},
+        **PROPERTIES,
         compresslevel=1,  # the flat ledger of 450 territories: tens of MB of XML
     )
