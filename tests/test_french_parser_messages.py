@@ -112,9 +112,15 @@ def test_a_tag_the_sandbox_refuses_is_explained_in_french(run, tmp_path, tag):
     assert "illisible ou cassé" not in result.output and "Traceback" not in result.output
 
 
-def test_what_ruamel_refuses_in_cdv_migrer_is_french_and_changes_nothing(run, tmp_path):
+def test_what_ruamel_refuses_in_cdv_migrer_is_french_and_changes_nothing(
+    run, tmp_path, monkeypatch
+):
     """A tab before a comment: the reader of cdv validate accepts it, ruamel.yaml (which
-    cdv migrer uses to keep the comments) refuses it — that used to be a traceback."""
+    cdv migrer uses to keep the comments when the quick way on the text is not sure) refuses
+    it — that used to be a traceback."""
+    from generator.ledger import migrate_text
+
+    monkeypatch.setattr(migrate_text, "rewrite", lambda *args: None)  # the careful way only
     root = tmp_path / "minimal"
     shutil.copytree(CAS / "format-1" / "minimal", root)
     (root / "contrat.yaml").write_bytes((CAS / "migrer-tabulation-commentaire.yaml").read_bytes())
@@ -126,3 +132,16 @@ def test_what_ruamel_refuses_in_cdv_migrer_is_french_and_changes_nothing(run, tm
     assert "rien n'a été modifié" in result.output
     assert "Traceback" not in result.output and not ENGLISH.search(result.output)
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def test_the_quick_way_of_cdv_migrer_reads_what_cdv_validate_reads(run, tmp_path):
+    """The same tab before a comment: the edit made on the text itself keeps the line as the
+    pilot wrote it, tab and comment."""
+    root = tmp_path / "minimal"
+    shutil.copytree(CAS / "format-1" / "minimal", root)
+    (root / "contrat.yaml").write_bytes((CAS / "migrer-tabulation-commentaire.yaml").read_bytes())
+    result = run("migrer", root)
+    assert result.exit_code == 0, result.output
+    text = (root / "contrat.yaml").read_text(encoding="utf-8")
+    assert 'version: "0.1"\t# version du projet' in text and "\nformat: 2\n" in text
+    assert run("validate", root).exit_code == 0

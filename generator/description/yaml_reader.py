@@ -234,6 +234,21 @@ def parse_file(path: Path, desc: Sink, prefix: Path_ = ()) -> tuple[bool, object
         return False, None
 
 
+def compose_text(text: str) -> yaml.Node | None:
+    """The composed nodes of a text (positions of every key and value), as `parse_file` reads
+    them; raises yaml.YAMLError on a syntax error."""
+    return yaml.compose(text, Loader=_Loader)
+
+
+def node_value(node: yaml.Node, text: str = "") -> object:
+    """The plain value of composed nodes, exactly as `parse_file` gives it (its problems are
+    dropped): `cdv migrer` checks with it that a rewritten text reads as intended."""
+    from types import SimpleNamespace
+
+    sink = SimpleNamespace(problems=[], locations={}, key_locations={}, raw={})
+    return _Converter("", sink, (), text).convert(node, ())
+
+
 # English problem of PyYAML/libyaml -> French explanation.
 _SYNTAX_MESSAGES = [
     (

@@ -10,6 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 
+class MigrationError(Exception):
+    """A migration that could not be done; nothing is left half-written."""
+
+
 def ruamel_message(path: Path, exc: Exception, text: str) -> str:
     """French, located: what ruamel.yaml (which keeps the comments) refuses in a file that
     `cdv validate` reads; nothing has been written yet."""
