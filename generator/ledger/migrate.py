@@ -1,11 +1,12 @@
 """`cdv migrer`: rewrite a format-1 territory folder as format 2, in place, losing nothing.
 
 The conversion is `convert.convert_format_1`, the one used in memory when a format-1 description
-is read. Here its result is written back into the pilot's own files with ruamel.yaml's
-round-trip mode: comments, the split into files, the order of keys and the indentation stay;
-only what the conversion changed is touched (`lignes` → `operations`, `plan_financement` →
-`operations`, `montant_annuel` → `operations`, `etp`/`places` → `quantites`, `format: 2`,
-`partenaires`).
+is read. Here its result is written back into the pilot's own files: comments, the split into
+files, the order of keys and the indentation stay; only what the conversion changed is touched
+(`lignes` → `operations`, `plan_financement` → `operations`, `montant_annuel` → `operations`,
+`etp`/`places` → `quantites`, `format: 2`, `partenaires`). Each file's changes are listed once
+(`migrate_edits`) and made on the text itself (`migrate_text`, checked by reading the new text
+again), or through ruamel.yaml's round trip where the text way is not sure (`migrate_ruamel`).
 
 Safety: every file is rendered in memory first; a copy of the folder's description files goes
 to `.sauvegarde-format-1/` before anything is written; each file is then replaced atomically,
