@@ -7,7 +7,6 @@ keeps every line it does not have to change, comments included.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from conftest import CAS
@@ -61,7 +60,9 @@ def test_both_ways_give_the_same_description_and_the_quick_one_is_taken(tmp_path
     report = migrate_territory(quick)
     assert ways["quick"] == len(report.files) and ways["careful"] == 0, ways  # every file
     ways["careful_only"]()
-    assert migrate_territory(careful).files == [careful / p.relative_to(quick) for p in report.files]
+    assert migrate_territory(careful).files == [
+        careful / p.relative_to(quick) for p in report.files
+    ]
     one, other = load_territory(quick, convert=False), load_territory(careful, convert=False)
     assert one.data == other.data and not one.problems
     assert build_ledger(one.data) == build_ledger(other.data)
@@ -123,7 +124,7 @@ def test_new_values_read_back_as_they_are_even_when_they_look_like_something_els
         "code": "01053",
         "actif": "yes",
         "vide": "",
-        "guillemet": "l'opération \"X\"",
+        "guillemet": 'l\'opération "X"',
         "nombre": 0.5,
         "rien": None,
         "liste": ["a, b", "c: d", "[e]", "- f"],
@@ -172,3 +173,20 @@ def test_what_the_text_way_is_not_sure_of_goes_the_careful_way(tmp_path, ways):
     assert plans in report.files and ways["careful"] == 1, ways
     assert build_ledger(load_territory(territory).data) == build_ledger(reference)
     assert "plan_financement" not in plans.read_text(encoding="utf-8")
+
+
+def test_a_file_written_on_windows_keeps_its_line_breaks_and_its_byte_order_mark(tmp_path, ways):
+    root = tmp_path / "arras"
+    shutil.copytree(FORMAT_1 / "arras", root)
+    paths = [root / "contrat.yaml", root / "investissements.yaml"]
+    for path in paths:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    reference = load_territory(root).data
+    migrate_territory(root)
+    assert ways["careful"] == 0, ways
+    for path in paths:
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\n") == raw.count(b"\r\n") > 10
+        old = (root / BACKUP / path.name).read_bytes().splitlines(keepends=True)
+        assert old[1] in raw.splitlines(keepends=True)  # an unchanged line, as it was
+    assert build_ledger(load_territory(root).data) == build_ledger(reference)

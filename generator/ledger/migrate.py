@@ -161,12 +161,19 @@ def _rewrite(path: Path, changes_of) -> str:
     from generator.description.yaml_reader import compose_text, node_value
     from generator.ledger import migrate_ruamel, migrate_text
 
-    text = path.read_text(encoding="utf-8-sig")
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     root = compose_text(text)  # the file has just been read by load_territory: it parses
     value = node_value(root, text) if root is not None else {}
     changes = changes_of(value)
-    quick = migrate_text.rewrite(text, changes, root, value)
-    return quick if quick is not None else migrate_ruamel.rewrite(path, text, changes)
+    new = migrate_text.rewrite(text, changes, root, value)
+    if new is None:
+        new = migrate_ruamel.rewrite(path, text, changes)
+    # a file written on Windows keeps its line breaks (and its byte order mark): the lines
+    # that do not change stay the same, byte for byte
+    if b"\r\n" in raw:
+        new = new.replace("\n", "\r\n")
+    return ("\ufeff" if raw.startswith(b"\xef\xbb\xbf") else "") + new
 
 
 def _without_imported(desc, data: dict) -> dict:
