@@ -15,16 +15,15 @@ Usage: python bench/bench_migrer.py [--copies 200] [--repetitions 2] [--parallel
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_ledger import FORMAT_1, ROOT, make_copies, territories
+
 sys.path.insert(0, str(ROOT))
-FORMAT_1 = ROOT / "tests" / "cas" / "format-1"
 CAREFUL = (
     "import sys; from generator.ledger import migrate_text; "
     "migrate_text.rewrite = lambda *args: None; "
@@ -33,13 +32,7 @@ CAREFUL = (
 
 
 def copies(target: Path, count: int) -> Path:
-    sources = sorted(p for p in FORMAT_1.iterdir() if (p / "contrat.yaml").is_file())
-    target.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("suivi", "sources", ".sauvegarde-*")
-    for i in range(count):
-        source = sources[i % len(sources)]
-        shutil.copytree(source, target / f"{source.name}-{i:03d}", ignore=ignore)
-    return target
+    return make_copies(territories(FORMAT_1), target, count)
 
 
 def migrate(folder: Path, careful: bool, jobs: list[str]) -> tuple[float, int, int]:
@@ -54,27 +47,13 @@ def migrate(folder: Path, careful: bool, jobs: list[str]) -> tuple[float, int, i
     )
 
 
-def ways() -> dict[str, int]:
-    """Files rewritten by each way for the four examples (in this process)."""
-    from generator.ledger import migrate_text
+def ways() -> tuple[int, int]:
+    """(files rewritten, of which through ruamel.yaml) for the four examples."""
     from generator.ledger.migrate import migrate_territory
 
-    count = {"texte": 0, "ruamel.yaml": 0}
-    original = migrate_text.rewrite
-
-    def counted(*args):
-        text = original(*args)
-        count["texte" if text is not None else "ruamel.yaml"] += 1
-        return text
-
-    migrate_text.rewrite = counted
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            for root in sorted(copies(Path(tmp) / "c", 4).iterdir()):
-                migrate_territory(root)
-    finally:
-        migrate_text.rewrite = original
-    return count
+    with tempfile.TemporaryDirectory() as tmp:
+        reports = [migrate_territory(root) for root in sorted(copies(Path(tmp) / "c", 4).iterdir())]
+    return sum(len(r.files) for r in reports), sum(len(r.careful) for r in reports)
 
 
 def same(one: Path, other: Path) -> tuple[int, int]:
@@ -115,9 +94,9 @@ def main() -> None:
     ratio = best["rapide"][0] / best["prudent"][0]
     print(f"  rapport rapide / référence : {ratio:.2f} (objectif : moins de 10 s)")
     print(f"  descriptions relues et comparées : {compared}, différentes : {differ}")
-    count = ways()
-    print(f"  fichiers réécrits pour les quatre exemples : {count['texte']} dans le texte, "
-          f"{count['ruamel.yaml']} par ruamel.yaml")  # fmt: skip
+    files, careful = ways()
+    print(f"  fichiers réécrits pour les quatre exemples : {files}, dont {careful} par "
+          "ruamel.yaml")  # fmt: skip
 
 
 if __name__ == "__main__":

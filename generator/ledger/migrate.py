@@ -39,6 +39,7 @@ class MigrationReport:
     notes: list[str] = field(default_factory=list)  # what the conversion did, in French
     checks: list[str] = field(default_factory=list)  # what the pilot should look at
     backup: Path | None = None
+    careful: list[Path] = field(default_factory=list)  # rewritten through ruamel.yaml
 
 
 def migrate_territory(root: Path, *, _write=None) -> MigrationReport:
@@ -65,7 +66,7 @@ def migrate_territory(root: Path, *, _write=None) -> MigrationReport:
     conv = convert_format_1(desc.data)
     report.notes = list(conv.notes)
     report.checks = _declared_total_checks(conv)
-    rendered = _render_files(desc, conv.data)
+    rendered = _render_files(desc, conv.data, report.careful)
     backup = _write_backup(root, desc.files)
     report.backup = backup
     written: list[Path] = []
@@ -104,8 +105,9 @@ def restore_territory(root: Path) -> list[Path]:
 # --------------------------------------------------------------------------- rendering
 
 
-def _render_files(desc, new_data: dict) -> dict[Path, str]:
-    """The new text of every file the conversion changes (others are left alone)."""
+def _render_files(desc, new_data: dict, careful: list[Path]) -> dict[Path, str]:
+    """The new text of every file the conversion changes (others are left alone); those the
+    text way was not sure of are added to `careful`."""
     from generator.description.load import ITEM_FOLDERS
 
     old_data = _without_imported(desc, desc.data)
@@ -129,7 +131,7 @@ def _render_files(desc, new_data: dict) -> dict[Path, str]:
             key, index = item_files[file]
             old, new = old_data[key][index], new_data[key][index]
             if old != new:
-                out[path] = _rewrite(path, lambda value, o=old, n=new: [Change(None, o, n)])
+                out[path] = _rewrite(path, lambda v, o=old, n=new: [Change(None, o, n)], careful)
             continue
         sections = files_of.get(file, [])
         adds = [k for k in new_keys if file == home]
@@ -151,11 +153,11 @@ def _render_files(desc, new_data: dict) -> dict[Path, str]:
                 out.append(Addition(key, new_data[key], "signataires", comment))
             return out
 
-        out[path] = _rewrite(path, changes)
+        out[path] = _rewrite(path, changes, careful)
     return out
 
 
-def _rewrite(path: Path, changes_of) -> str:
+def _rewrite(path: Path, changes_of, careful: list[Path]) -> str:
     """The new text of `path`: `changes_of(the file's value)` made on the text itself when
     that is sure (migrate_text), through ruamel.yaml otherwise (migrate_ruamel)."""
     from generator.description.yaml_reader import compose_text, node_value
@@ -169,6 +171,7 @@ def _rewrite(path: Path, changes_of) -> str:
     new = migrate_text.rewrite(text, changes, root, value)
     if new is None:
         new = migrate_ruamel.rewrite(path, text, changes)
+        careful.append(path)
     # a file written on Windows keeps its line breaks (and its byte order mark): the lines
     # that do not change stay the same, byte for byte
     if b"\r\n" in raw:
