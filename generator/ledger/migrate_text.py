@@ -16,6 +16,7 @@ does not read back as expected gives None: the file then goes the ruamel way.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -441,6 +442,7 @@ def _value(value, flow: bool) -> str | None:
     raise _Unsure
 
 
+@functools.lru_cache(maxsize=4096)  # the same few texts come back (statuses, forms, names)
 def _scalar(text: str, flow: bool) -> str:
     """A text as YAML: plain when it reads back as the same text, quoted otherwise."""
     printable = all(c >= " " and c not in "\x7f\ufeff" for c in text)
