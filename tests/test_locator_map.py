@@ -69,3 +69,12 @@ def test_each_example_contract_shows_the_map_of_its_own_qpv(tmp_path_factory, na
     annex = max(i for i, t in enumerate(texts) if t.startswith("Annexe 1 –"))
     caption = texts.index(next(t for t in texts if t.startswith("Carte de situation des")))
     assert annex < caption < max(i for i, t in enumerate(texts) if t.startswith("Annexe 2 –"))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_no_two_labels_of_a_map_overlap(name):
+    """Amiens's QN08002M and QN08005M, side by side, used to print one over the other."""
+    from generator.documents.locator_map import label_overlaps
+
+    codes = tuple(q["code"] for q in read_description(CONTRACTS / name)["territoire"]["qpv"])
+    assert label_overlaps(codes) == []

@@ -32,6 +32,43 @@ class LocatorMap:
         return _draw(self.codes)
 
 
+def label_boxes(figure, labels) -> list:
+    """The boxes (in pixels) the labels cover once drawn, their white background included."""
+    renderer = figure.canvas.get_renderer()
+    return [label.get_bbox_patch().get_window_extent(renderer) for label in labels]
+
+
+def separate_labels(figure, labels, rounds: int = 200) -> None:
+    """Move apart the labels of quarters close to each other until no two overlap: each pair
+    that overlaps is pushed apart along the shorter way out, half each, a little at a time."""
+    figure.canvas.draw()
+    points = 72 / figure.dpi
+    for _ in range(rounds):
+        boxes = label_boxes(figure, labels)
+        moves = [[0.0, 0.0] for _ in labels]
+        for i, a in enumerate(boxes):
+            for j in range(i + 1, len(boxes)):
+                b = boxes[j]
+                dx = min(a.x1, b.x1) - max(a.x0, b.x0) + 2  # overlap, with 2 px between
+                dy = min(a.y1, b.y1) - max(a.y0, b.y0) + 2
+                if dx <= 0 or dy <= 0:
+                    continue
+                if dy <= dx:
+                    sign = 1 if (a.y0 + a.y1) >= (b.y0 + b.y1) else -1
+                    moves[i][1] += sign * dy / 2
+                    moves[j][1] -= sign * dy / 2
+                else:
+                    sign = 1 if (a.x0 + a.x1) >= (b.x0 + b.x1) else -1
+                    moves[i][0] += sign * dx / 2
+                    moves[j][0] -= sign * dx / 2
+        if not any(x or y for x, y in moves):
+            return
+        for label, (x, y) in zip(labels, moves, strict=True):
+            ox, oy = label.xyann
+            label.xyann = (ox + x * points, oy + y * points)
+        figure.canvas.draw()
+
+
 def _scale_km(span_km: float) -> int:
     for step in (0.5, 1, 2, 5, 10, 20, 50, 100):
         if step >= span_km / 5:
@@ -41,6 +78,26 @@ def _scale_km(span_km: float) -> int:
 
 @lru_cache(maxsize=16)
 def _draw(codes: tuple[str, ...]) -> bytes:
+    return _render(codes)
+
+
+def label_overlaps(codes: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The pairs of QPV whose labels overlap on the map of `codes` (none, once separated)."""
+    found: list[tuple[str, str]] = []
+
+    def inspect(figure, labels) -> None:
+        figure.canvas.draw()
+        boxes = label_boxes(figure, labels)
+        for i, a in enumerate(boxes):
+            for j in range(i + 1, len(boxes)):
+                if a.overlaps(boxes[j]):
+                    found.append((labels[i].get_text(), labels[j].get_text()))
+
+    _render(codes, inspect)
+    return found
+
+
+def _render(codes: tuple[str, ...], inspect=None) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -82,6 +139,7 @@ def _draw(codes: tuple[str, ...]) -> bytes:
                 continue
             for polygon in outline.polygons:
                 axes.add_patch(Polygon(polygon[0], closed=True, fc="#d9d9d9", ec="#9a9a9a", lw=0.4))
+        labels = []
         for index, outline in enumerate(mine):
             colour = COLOURS[index % len(COLOURS)]
             for polygon in outline.polygons:
@@ -89,16 +147,24 @@ def _draw(codes: tuple[str, ...]) -> bytes:
                     Polygon(polygon[0], closed=True, fc=colour, ec="#1e1e1e", lw=0.6, alpha=0.55)
                 )
             cx, cy = outline.centre
-            axes.annotate(
+            label = axes.annotate(
                 outline.code,
                 (cx, cy),
+                xytext=(0, 0),
+                textcoords="offset points",
                 ha="center",
                 va="center",
                 fontsize=7,
                 fontweight="bold",
                 color="#1e1e1e",
                 bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
+                # a thin line back to its quarter when the label had to move aside
+                arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "#1e1e1e", "shrinkA": 0},
             )
+            labels.append(label)
+        separate_labels(figure, labels)
+        if inspect is not None:
+            inspect(figure, labels)
         span_km = (x1 - x0) * cos0 * 111.32
         step = _scale_km(span_km)
         length = step / (111.32 * cos0)
