@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, load
 from docx import Document
 from revoyure import evaluation_2027, sub
 
@@ -197,3 +197,23 @@ def test_paid_money_is_counted_operation_by_operation_as_the_annual_review_does(
     assert rows["2025"]["verse"] == formatting.montant(Decimal(111))
     assert rows["2025"]["source"] == "registre des opérations"
     assert rows["2024"]["verse"] == "non renseigné"
+
+
+def test_the_template_check_and_the_reference_know_every_field_the_report_gets(report):
+    """`cdv templates check` and docs/variables.md read `sample_evaluation()`: it has every
+    field of a real report."""
+    from generator.amendment.evaluation import make_evaluation, sample_evaluation
+    from generator.documents.templates import load_template_set
+    from generator.maintenance.variables_entries import entries
+    from generator.maintenance.variables_paths import path_text
+
+    root, _ = report
+    _, _, real = make_evaluation(root, load(root), load_template_set(), 2027)
+    sample = sample_evaluation()
+    assert sorted(real) == sorted(sample)
+
+    def paths(value) -> set[str]:
+        return {path_text(e.path) for e in entries({"evaluation_mi_parcours": value})}
+
+    assert "evaluation_mi_parcours.financements.lignes[].valeurs.verse" in paths(real)
+    assert paths(real) - paths(sample) == set()

@@ -323,7 +323,7 @@ def sample_evaluation() -> dict:
         "annee_observee": "2026",
         "cible_2027": "48 %",
         "progression": "50 %",
-        "valeurs": {},
+        "valeurs": {"reference": 45.8, "observee": 46.9, "cible_2027": 48.0},
     }
     return {
         "annee": 2027,
@@ -358,7 +358,7 @@ def sample_evaluation() -> dict:
                     "verse": "900 €",
                     "taux": "90 %",
                     "source": "suivi 2024",
-                    "valeurs": {},
+                    "valeurs": {"prevu": Decimal(1000), "verse": Decimal(900)},
                 }
             ],
             "prevu": "1 000 €",
@@ -368,4 +368,5 @@ def sample_evaluation() -> dict:
             "periode": "2024-2026",
         },
         "a_completer": TO_FILL,
+        "suivis_en_erreur": ["2025"],
     }
