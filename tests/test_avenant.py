@@ -86,6 +86,26 @@ def test_the_tfpb_convention_gets_its_own_avenant_signed_by_its_parties(revised)
     assert "Pour Clésence" in text and "Pour Bpifrance" not in text
 
 
+def _paths(name: str, value) -> set[str]:
+    from generator.maintenance.variables_entries import entries
+    from generator.maintenance.variables_paths import path_text
+
+    return {path_text(e.path) for e in entries({name: value})}
+
+
+def test_the_template_check_and_the_reference_know_every_field_the_avenants_get(revised):
+    """`cdv templates check` and docs/variables.md read AVENANT_SAMPLE: it has every field."""
+    from generator.amendment.sample import AVENANT_SAMPLE
+
+    _, _, _, result = revised
+    assert sorted(result.variables) == ["avenant-1-tfpb-clesence.docx", "avenant-1.docx"]
+    sample = _paths("avenant", AVENANT_SAMPLE)
+    for name, variables in result.variables.items():
+        assert list(variables) == list(AVENANT_SAMPLE), name
+        assert _paths("avenant", variables) - sample == set(), name
+    assert result.variables["avenant-1-tfpb-clesence.docx"]["annexes"] == []
+
+
 def test_the_consolidated_contract_is_a_plain_build_apart_from_its_marks(revised):
     root, desc, templates, result = revised
     plain = render_documents(desc, templates, [], inputs_hash(root, templates, False))

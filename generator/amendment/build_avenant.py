@@ -33,6 +33,8 @@ class AvenantResult:
     comparison: object
     documents: dict[str, bytes] = field(default_factory=dict)
     tfpb: dict[str, list[Article]] = field(default_factory=dict)
+    # document name -> the `avenant` variable its template got
+    variables: dict[str, dict] = field(default_factory=dict)
 
 
 def _docx(data: bytes):
@@ -155,7 +157,9 @@ def make_avenant(
             objet=f"de la convention d'utilisation de l'abattement de TFPB conclue avec {conv['bailleur_info'].get('nom')}",
             annexes=[],
         )
-        result.documents[f"{prefix}-tfpb-{_slug(bailleur)}.docx"] = _render(
+        name = f"{prefix}-tfpb-{_slug(bailleur)}.docx"
+        result.variables[name] = ctx["avenant"]
+        result.documents[name] = _render(
             tpl["avenant-tfpb"], ctx, _docx(new_conv), description.data, tfpb_list
         )
     annexes = [
@@ -181,6 +185,7 @@ def make_avenant(
         annexes=annexes,
         old=old,
     )
+    result.variables[f"{prefix}.docx"] = ctx["avenant"]
     result.documents[f"{prefix}.docx"] = _render(
         tpl["avenant"], ctx, new_doc, description.data, articles
     )
