@@ -78,3 +78,43 @@ def test_cli_writes_and_verifies_the_reference(tmp_path):
     result = CliRunner().invoke(cli, ["templates", "vars", "--verifier", "--sortie", str(target)])
     assert result.exit_code == 1
     assert "n'est pas à jour" in result.output
+
+
+def test_every_variable_of_the_revoyure_documents_is_described():
+    from generator.maintenance.variables_revoyure import revoyure_contexts, undescribed
+
+    assert undescribed() == []
+    contexts = revoyure_contexts()
+    avenant = contexts["avenant"]
+    # a variable or a field added later to those contexts, and not described, is reported
+    added = {"avenant": dict(avenant, date_revoyure="2027")}
+    assert undescribed(added) == ["date_revoyure"]
+    added = {"avenant": dict(avenant, avenant=dict(avenant["avenant"], seance={"lieu": "x"}))}
+    assert undescribed(added) == ["avenant.seance", "avenant.seance.lieu"]
+
+
+def _revoyure_section() -> str:
+    text = render_markdown()
+    start = text.index("## Variables des documents de la revoyure (avenant, évaluation)")
+    return text[start:]
+
+
+def test_the_revoyure_section_lists_every_variable_the_three_templates_read():
+    from generator.documents.templates import load_template_set
+    from generator.maintenance.check import DocumentCheck
+
+    section = _revoyure_section()
+    later = load_template_set().later_documents
+    assert sorted(d.id for d in later) == ["avenant", "avenant-tfpb", "evaluation"]
+    for doc in later:
+        check = DocumentCheck(doc.template, doc.template.name, doc.for_each).run()
+        assert check.problems == [] and check.accessed, doc.id
+        for path in check.accessed:
+            assert f"`{path[0]}`" in section, (doc.id, path[0])
+            if path[0] in ("avenant", "evaluation_mi_parcours"):
+                # a list of texts is one line (`avenant.visas`), read item by item (`v`)
+                text = path_text(path).removesuffix("[]")
+                assert f"| `{text}` |" in section, (doc.id, text)
+    # the contract's variables are there too, and the TFPB documents' `convention` is not
+    assert "`territoire`" in section and "`doc`" in section
+    assert "`convention` :" in section and ", `convention`" not in section

@@ -18,8 +18,9 @@ a table keyed by codes » (values per QPV, communes per INSEE code).
 This module holds the entry points; the work is done beside it: `variables_paths` (context
 paths), `variables_schema` (the schema's fields), `variables_sample` (the synthetic description
 and its context), `variables_dependencies` (the perturbation), `variables_entries` (the lines of
-the reference), `variables_descriptions` and `variables_filters` (the French texts) and
-`variables_markdown` (`docs/variables.md`).
+the reference), `variables_descriptions` and `variables_filters` (the French texts),
+`variables_markdown` (`docs/variables.md`), `variables_followup` and `variables_revoyure` (its
+sections on the follow-up's and the revoyure's documents, which get other contexts).
 """
 
 from __future__ import annotations

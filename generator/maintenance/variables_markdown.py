@@ -127,6 +127,8 @@ def render_markdown() -> str:
                 f"| `{path_text(entry.path)}` | {kind} | {_cell(description)} | {example} |"
             )
     from generator.maintenance.variables_followup import followup_markdown
+    from generator.maintenance.variables_revoyure import revoyure_markdown
 
     lines += followup_markdown()
+    lines += revoyure_markdown()
     return "\n".join(lines) + "\n"
