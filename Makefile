@@ -24,8 +24,8 @@ $(VENV)/.installe-tests: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installe
 	@# a territory with errors is reported, and the others are still produced
-	@$(BIN)/cdv validate $(CONTRACTS)/ || echo "→ Les territoires marqués ✘ ont des erreurs : corrigez-les (les autres sont produits quand même)."
-	@$(BIN)/cdv build $(CONTRACTS)/ --sortie $(BUILD) --parallele 2 || echo "→ Certains territoires n'ont pas été produits : voyez les erreurs ci-dessus."
+	@$(BIN)/cdv valider $(CONTRACTS)/ || echo "→ Les territoires marqués ✘ ont des erreurs : corrigez-les (les autres sont produits quand même)."
+	@$(BIN)/cdv produire $(CONTRACTS)/ --sortie $(BUILD) --parallele 2 || echo "→ Certains territoires n'ont pas été produits : voyez les erreurs ci-dessus."
 	@# the annual follow-up of the examples that have one (suivi/2025.yaml)
 	@$(BIN)/cdv bilan 2025 $(SUIVIS_2025) --sortie $(BUILD) || echo "→ Certains suivis 2025 n'ont pas été produits : voyez les erreurs ci-dessus."
 	@echo

@@ -1,5 +1,5 @@
 """Follow-up speed: `cdv bilan 2025 --jobs 2` on N territories (copies of the example with a
-follow-up, contracts/creil-sud-oise) against `cdv build --jobs 2` of the same territories, in
+follow-up, contracts/creil-sud-oise) against `cdv produire --jobs 2` of the same territories, in
 the same process; also the time of a no-op rerun. Prints figures, asserts nothing.
 
 Usage: python bench/bench_bilan.py [--copies 200] [--jobs 2]
@@ -49,7 +49,7 @@ def main() -> None:
     documents = sum(len(r.documents) for r in done)
     print(f"territoires : {args.copies}, processus : {args.jobs}")
     print(
-        f"cdv build          : {build_seconds:7.1f} s ({sum(len(r.documents) for r in built)} documents)"
+        f"cdv produire          : {build_seconds:7.1f} s ({sum(len(r.documents) for r in built)} documents)"
     )
     print(
         f"cdv bilan {YEAR}     : {bilan_seconds:7.1f} s ({documents} fichiers, graphiques et classeur compris)"

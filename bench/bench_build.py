@@ -1,4 +1,4 @@
-"""Build speed: `cdv build --parallele 2` on 200 territories (copies of the examples).
+"""Build speed: `cdv produire --parallele 2` on 200 territories (copies of the examples).
 
 Prints: documents per second from scratch; the ratio against a plain docxtpl loop (load
 template, render, save) over the same templates and contexts, also on 2 processes; the time
@@ -111,7 +111,7 @@ def main() -> None:
         plain_docs = sum(n for n, _ in plain)
         plain_time = max(t for _, t in plain)
     print(
-        f"cdv build --parallele 2, {args.copies} territoires : {ours:.1f} s, {docs} documents, "
+        f"cdv produire --parallele 2, {args.copies} territoires : {ours:.1f} s, {docs} documents, "
         f"{docs / ours:.1f} documents/s (code {first.returncode})"
     )
     print(

@@ -1,11 +1,11 @@
-"""`cdv diff` speed on two versions of a contract of 100 pages and more.
+"""`cdv comparer` speed on two versions of a contract of 100 pages and more.
 
 Two versions of the Creil Sud Oise description (the second with 20 edits: amounts, texts,
 lines and items added and removed; two lists reordered) are built with the shipped templates;
 each contract (50 pages) is then doubled, body and tables, to make two contracts of about
 100 pages. Prints the time of: the semantic diff of the descriptions (loading included);
 the text diff of the documents (reading included) and its terminal and HTML outputs; the
-whole command `cdv diff a.docx b.docx --html` in a new process; the tracked-changes document
+whole command `cdv comparer a.docx b.docx --html` in a new process; the tracked-changes document
 (python-redlines, Docxodus engine), beside the semantic diff. Asserts nothing.
 
 Usage: python bench/bench_diff.py [--repeat 3] [--pages] (--pages counts the pages with
@@ -181,7 +181,7 @@ def main() -> None:
         print(f"  diff du texte (lecture des .docx comprise)    {text_s:6.3f} s")
         print(f"  sortie terminal + rapport HTML                {output_s:6.3f} s")
         print(f"  texte + HTML : total                          {text_s + output_s:6.3f} s")
-        print(f"  cdv diff a.docx b.docx --html (processus)     {process_s:6.3f} s")
+        print(f"  cdv comparer a.docx b.docx --html (processus)     {process_s:6.3f} s")
         print(
             f"  modifications suivies (python-redlines)       {redline_s:6.3f} s "
             f"({redline.insertions} insertions, {redline.deletions} suppressions ; "

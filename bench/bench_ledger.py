@@ -1,4 +1,4 @@
-"""The cost of the ledger (issue 10, format 2): `cdv validate` and `cdv build --parallele 2` of
+"""The cost of the ledger (issue 10, format 2): `cdv valider` and `cdv produire --parallele 2` of
 200 territories with the current code and with the code before the ledger, in the same run,
 and `cdv migrer` of 200 format-1 territories.
 
@@ -117,7 +117,7 @@ def main() -> None:
 
     same = ", ".join(sorted(names))
     print(f"{n} territoires, copies de : {same} ; référence : {REFERENCE_COMMIT} ({ref})")
-    print("cdv validate (meilleur de 3) :")
+    print("cdv valider (meilleur de 3) :")
     print(f"  avant le registre (format 1)           : {v['ref'][0]:6.2f} s (code "
           f"{v['ref'][1].returncode})")  # fmt: skip
     print(f"  registre, mêmes exemples au format 2   : {v['ours'][0]:6.2f} s (code "
@@ -126,7 +126,7 @@ def main() -> None:
           f"{v['f1'][1].returncode}), rapport {v['f1'][0] / v['ref'][0]:.2f}")  # fmt: skip
     print(f"  registre, tous les exemples ({len(ours_all)})       : {v['all'][0]:6.2f} s (code "
           f"{v['all'][1].returncode})")  # fmt: skip
-    print(f"cdv build --parallele 2 (meilleur de {args.repetitions}) :")
+    print(f"cdv produire --parallele 2 (meilleur de {args.repetitions}) :")
     for key, label in (("ref", "avant le registre (format 1)         "),
                        ("ours", "registre, mêmes exemples au format 2 ")):  # fmt: skip
         elapsed, result, docs = b[key]

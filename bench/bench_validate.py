@@ -1,4 +1,4 @@
-"""Validation speed: `cdv validate` on 200 territories (copies of the examples), `cdv --help`.
+"""Validation speed: `cdv valider` on 200 territories (copies of the examples), `cdv --help`.
 
 Prints figures; asserts nothing. Usage: python bench/bench_validate.py [--copies 200]
 """
@@ -46,7 +46,7 @@ def main() -> None:
         total, result = timed(cdv + ["validate", str(folder)], repeat=3)
     print(f"cdv --help                       : {help_time:.3f} s (meilleur de 5)")
     print(
-        f"cdv validate, {args.copies} territoires : {total:.2f} s (meilleur de 3), "
+        f"cdv valider, {args.copies} territoires : {total:.2f} s (meilleur de 3), "
         f"{size / 1e6:.1f} Mo de YAML, {args.copies / total:.0f} territoires/s, code {result.returncode}"
     )
 

@@ -1,4 +1,4 @@
-"""Bad input, as a pilot would produce it: `cdv validate` explains it in French, at the right
+"""Bad input, as a pilot would produce it: `cdv valider` explains it in French, at the right
 file and line, exits with status 1, and never shows a traceback.
 
 Byte-level cases are static files in tests/cas/; the others mutate the minimal territory.

@@ -1,5 +1,5 @@
 """Numbers are bounded by the schema (issue 17, item 10): `10**27` is a located validation
-error, never a build failure blamed on the template nor a traceback in `cdv diff`."""
+error, never a build failure blamed on the template nor a traceback in `cdv comparer`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`cdv build`: protection of documents edited by hand, incremental rebuilds (description and
+"""`cdv produire`: protection of documents edited by hand, incremental rebuilds (description and
 templates), atomic writes, `--draft`, template errors reported in French.
 """
 

@@ -1,4 +1,4 @@
-"""What `cdv build` tells a pilot: every error and warning with its place, the same on an
+"""What `cdv produire` tells a pilot: every error and warning with its place, the same on an
 incremental run, an honest status after `--remplacer`, and the new version of a hand-edited
 document that waits beside it.
 """

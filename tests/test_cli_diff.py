@@ -1,4 +1,4 @@
-"""`cdv diff` as a reviewer runs it: two folders, two files, a folder at a git revision, two
+"""`cdv comparer` as a reviewer runs it: two folders, two files, a folder at a git revision, two
 generated documents; outputs (terminal, HTML, tracked changes); exit status as diff(1);
 bad input as a clear French error with status 2."""
 

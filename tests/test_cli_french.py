@@ -32,10 +32,10 @@ def cdv(*args, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["buld"], "erreur : commande inconnue « buld » ; vouliez-vous dire « build » ?"),
+        (["produre"], "erreur : commande inconnue « produre » ; vouliez-vous dire « produire » ?"),
         (
-            ["templates", "chek"],
-            "erreur : commande inconnue « chek » ; vouliez-vous dire « check » ?",
+            ["modeles", "verifer"],
+            "erreur : commande inconnue « verifer » ; vouliez-vous dire « verifier » ?",
         ),
         (
             ["build", "--parallele", "0"],

@@ -322,7 +322,7 @@ def test_a_package_never_mixes_a_hand_edit_with_a_newer_description(setup):
         "✘ t : contrat-de-ville.docx a été modifié à la main, mais il vient de la version 0.5 de "
         "la description, qui est maintenant en version 0.6 : le dossier mêlerait les deux "
         "(« Version 0.5 » dans les pages, « 0.6 » dans les propriétés du PDF). Aucun PDF n'est "
-        "écrit pour ce territoire. Au choix : repartez de la description avec « cdv build "
+        "écrit pour ce territoire. Au choix : repartez de la description avec « cdv produire "
         "--remplacer »"
     ) in result.text
     assert "remettez la description dans l'état d'où il vient (version : \"0.5\")" in (result.text)

@@ -1,4 +1,4 @@
-"""`cdv validate`: exit status, text and JSON output, --strict, what a path designates."""
+"""`cdv valider`: exit status, text and JSON output, --strict, what a path designates."""
 
 from __future__ import annotations
 

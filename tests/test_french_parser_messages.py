@@ -115,7 +115,7 @@ def test_a_tag_the_sandbox_refuses_is_explained_in_french(run, tmp_path, tag):
 def test_what_ruamel_refuses_in_cdv_migrer_is_french_and_changes_nothing(
     run, tmp_path, monkeypatch
 ):
-    """A tab before a comment: the reader of cdv validate accepts it, ruamel.yaml (which
+    """A tab before a comment: the reader of cdv valider accepts it, ruamel.yaml (which
     cdv migrer uses to keep the comments when the quick way on the text is not sure) refuses
     it — that used to be a traceback."""
     from generator.ledger import migrate_text

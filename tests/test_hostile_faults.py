@@ -270,7 +270,7 @@ def test_a_worker_ignores_ctrl_c_and_leaves_it_to_the_command():
         signal.signal(signal.SIGINT, previous)
 
 
-# --------------------------------------------------------------------------- cdv build .
+# --------------------------------------------------------------------------- cdv produire .
 
 
 def test_build_dot_inside_a_territory_uses_its_name(tmp_path):

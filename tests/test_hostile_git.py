@@ -1,4 +1,4 @@
-"""`cdv diff --depuis` on a commit whose tree was forged (`git mktree`): names such as `..`
+"""`cdv comparer --depuis` on a commit whose tree was forged (`git mktree`): names such as `..`
 must never make it write outside its private scratch folder (issue 17, point 1)."""
 
 from __future__ import annotations

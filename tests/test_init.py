@@ -32,7 +32,7 @@ def test_init_creates_a_territory_that_validates_with_warnings_only(run, tmp_pat
     )
     assert result.exit_code == 0, result.output
     assert f"Description de départ créée dans {folder}" in result.output
-    assert f"cdv validate {folder}" in result.output
+    assert f"cdv valider {folder}" in result.output
     assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*.yaml")) == [
         "contrat.yaml",
         "financements.yaml",

@@ -31,7 +31,7 @@ def test_walkthrough_init_validate_and_typo_message(tmp_path, monkeypatch):
     folder = tmp_path / "contracts" / "mon-agglo"
     assert (folder / "quartiers" / "QN06011M.yaml").is_file()
 
-    validate_args = _command("cdv validate contracts/mon-agglo")
+    validate_args = _command("cdv valider contracts/mon-agglo")
     assert runner.invoke(cli, validate_args).exit_code == 0
 
     expected = re.search(r"^\s*(contracts/mon-agglo/gouvernance\.yaml:\d+:\d+: .+)$", README, re.M)

@@ -38,7 +38,7 @@ def test_the_windows_route_needs_only_python_and_matches_the_makefile():
 
 
 def test_the_windows_route_commands_run_here(tmp_path):
-    # `.venv\Scripts\cdv validate contracts` on this machine: the installed entry point is
+    # `.venv\Scripts\cdv valider contracts` on this machine: the installed entry point is
     # `generator.cli:main`; `python -m generator` runs the same function
     shutil.copytree(ROOT / "contracts", tmp_path / "contracts")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

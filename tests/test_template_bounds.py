@@ -1,5 +1,5 @@
 """Template bounds (issue 17, item 9): hostile templates give a located French error in
-seconds, never a MemoryError, and `cdv templates check` reports them too."""
+seconds, never a MemoryError, and `cdv modeles verifier` reports them too."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`cdv templates check`: every defect of the corpus is found, located in Word terms, and the
+"""`cdv modeles verifier`: every defect of the corpus is found, located in Word terms, and the
 shipped templates pass."""
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ def test_docs_variables_md_is_current():
     expected = render_markdown()
     current = REFERENCE.read_text(encoding="utf-8") if REFERENCE.is_file() else ""
     assert current == expected, (
-        "docs/variables.md n'est pas à jour : lancez « cdv templates vars » à la racine du dépôt"
+        "docs/variables.md n'est pas à jour : lancez « cdv modeles variables » à la racine du dépôt"
     )
 
 

@@ -1,4 +1,4 @@
-"""`cdv build`: produces the Word documents of each territory and prints a summary.
+"""`cdv produire`: produces the Word documents of each territory and prints a summary.
 
 Registered in `generator.cli.main`.
 """
@@ -28,7 +28,7 @@ from generator.cli.common import display as _display
 from generator.cli.common import help_option as _help_option
 
 
-@click.command(cls=_Command, add_help_option=False)
+@click.command("produire", cls=_Command, add_help_option=False)
 @territories_build_options
 @draft_option
 @templates_option

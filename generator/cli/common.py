@@ -112,9 +112,27 @@ class Command(click.Command):
     context_class = Context
 
 
+# The first names of four commands, in English: still understood (scripts written before
+# the commands were given French names), never shown.
+FORMER_NAMES = {
+    "validate": "valider",
+    "build": "produire",
+    "diff": "comparer",
+    "templates": "modeles",
+    "check": "verifier",
+    "vars": "variables",
+}
+
+
 class Group(click.Group):
     context_class = Context
     command_class = Command
+
+    def get_command(self, ctx, cmd_name):
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in FORMER_NAMES:
+            command = super().get_command(ctx, FORMER_NAMES[cmd_name])
+        return command
 
 
 def echo(
@@ -128,7 +146,7 @@ def echo(
     """Print a message: every message goes through here, so that text quoted from the input
     (names, values, paths) never sends a control sequence to the terminal (ESC, OSC, BEL, \\r,
     bidirectional overrides are shown as `\\x1b`, `\\u202e`). `fg`/`bold` style it after
-    that; `keep_styles` keeps the colours a caller already added (cdv diff)."""
+    that; `keep_styles` keeps the colours a caller already added (cdv comparer)."""
     from generator.description.characters import terminal_safe
 
     text = terminal_safe(str(message), keep_styles=keep_styles)
@@ -287,7 +305,7 @@ def replace_option(func):
 
 
 # --------------------------------------------------------------------------- build summaries
-# `cdv build` and `cdv bilan` report their territories alike: the problems, the failure, the
+# `cdv produire` and `cdv bilan` report their territories alike: the problems, the failure, the
 # documents to look at, then one table row a territory.
 
 
@@ -334,7 +352,7 @@ def echo_summary_table(results, name=lambda result: result.territory) -> None:
 
 
 def territories_build_options(func):
-    """`[CHEMIN]...`, `--sortie`, `--parallele`, `--remplacer`: what `cdv build` and
+    """`[CHEMIN]...`, `--sortie`, `--parallele`, `--remplacer`: what `cdv produire` and
     `cdv bilan` both take, in this order."""
     for decorate in (replace_option, jobs_option, output_option, territories_argument):
         func = decorate(func)

@@ -1,4 +1,4 @@
-"""`cdv diff`: compare two versions of a description or of a generated (or edited) document.
+"""`cdv comparer`: compare two versions of a description or of a generated (or edited) document.
 
 Registered in `generator.cli.main` with `cli.add_command(diff)`. Heavy modules are imported inside
 the command. Exit status as diff(1): 0 identical, 1 different, 2 trouble.
@@ -46,7 +46,7 @@ def git_version(path: Path, revision: str, into: Path) -> Path:
 
 @dataclass
 class Outcome:
-    """What `cdv diff` found; the command prints it, tests read it."""
+    """What `cdv comparer` found; the command prints it, tests read it."""
 
     old_name: str
     new_name: str
@@ -190,7 +190,7 @@ def _check_output(path: Path, suffix: str, inputs: list[Path], option: str) -> N
 
 
 @click.command(
-    "diff",
+    "comparer",
     cls=_Command,
     add_help_option=False,
     short_help="Comparer deux versions d'une description ou d'un document.",
@@ -223,9 +223,9 @@ def _check_output(path: Path, suffix: str, inputs: list[Path], option: str) -> N
 )
 @click.option(
     "--auteur",
-    default="cdv diff",
+    default="cdv comparer",
     metavar="NOM",
-    help="Auteur des modifications suivies (--suivi ; par défaut « cdv diff »).",
+    help="Auteur des modifications suivies (--suivi ; par défaut « cdv comparer »).",
 )
 @click.option(
     "--couleur/--sans-couleur",
@@ -247,16 +247,16 @@ def diff(
 
     \b
     Deux descriptions (dossiers de territoire ou fichiers .yaml) :
-      cdv diff ancien/arras contracts/arras
-      cdv diff contracts/arras --depuis v0.3
+      cdv comparer ancien/arras contracts/arras
+      cdv comparer contracts/arras --depuis v0.3
     Les changements sont donnés avec les titres du schéma et les montants en euros ; les
     éléments des listes sont reconnus par leur identifiant : changer l'ordre d'une liste
     n'est pas un changement. Les totaux qui ont changé sont récapitulés.
 
     \b
     Deux documents Word (.docx), produits par cdv ou modifiés à la main :
-      cdv diff v03/contrat-de-ville.docx v04/contrat-de-ville.docx --html rapport.html
-      cdv diff v03.docx v04.docx --suivi modifications.docx
+      cdv comparer v03/contrat-de-ville.docx v04/contrat-de-ville.docx --html rapport.html
+      cdv comparer v03.docx v04.docx --suivi modifications.docx
     Le texte est comparé section par section (selon les titres), paragraphe par paragraphe
     et cellule par cellule, mot à mot. Si les deux documents ont été produits par cdv, leurs
     descriptions sont comparées aussi.

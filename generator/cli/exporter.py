@@ -51,7 +51,7 @@ def exporter(chemin: Path, output: Path | None) -> None:
             click.echo(problem.format(), err=True)
         click.echo(
             f"{len(result.errors)} erreur(s) : corrigez la description avant d'exporter "
-            "(cdv validate).",
+            "(cdv valider).",
             err=True,
         )
         sys.exit(EXIT_PROBLEMS)

@@ -129,7 +129,7 @@ def importer(
         else:
             write_import(plan)
             click.echo(f"Écrit : {target} ({_verb(plan.status)}).")
-            click.echo(f"Vérifiez le territoire : cdv validate {_display(chemin)}")
+            click.echo(f"Vérifiez le territoire : cdv valider {_display(chemin)}")
     if plan.problems:
         sys.exit(EXIT_PROBLEMS)
 

@@ -48,4 +48,4 @@ def init(dossier: Path, epci: str, codes: tuple[str, ...]) -> None:
     echo(f"Description de départ créée dans {_display(str(dossier))} :")
     for path in written:
         echo(f"  {_display(str(path))}")
-    echo(f"Complétez les fichiers, puis lancez : cdv validate {_display(str(dossier))}")
+    echo(f"Complétez les fichiers, puis lancez : cdv valider {_display(str(dossier))}")

@@ -38,7 +38,7 @@ def cli() -> None:
     \b
     Pour commencer :
       cdv init contracts/mon-territoire --epci "Communauté d'agglomération …" --qpv QN06001M
-      cdv validate contracts/mon-territoire
+      cdv valider contracts/mon-territoire
     """
 
 

@@ -134,7 +134,7 @@ def migrer(chemins: tuple[Path, ...], restaurer: bool, jobs: int | None) -> None
             for check in report.checks:
                 _echo(f"    - {check}")
         _echo(
-            f"  Relisez les fichiers, puis lancez : cdv validate {name} ; pour tout annuler : "
+            f"  Relisez les fichiers, puis lancez : cdv valider {name} ; pour tout annuler : "
             f"cdv migrer --restaurer {name}"
         )
     if failed:

@@ -40,7 +40,7 @@ from generator.cli.common import (
     aliases=("--force",),
     is_flag=True,
     help="Reconvertir même les PDF à jour. Les documents Word modifiés à la main restent "
-    "protégés (ce n'est pas « cdv build --remplacer »).",
+    "protégés (ce n'est pas « cdv produire --remplacer »).",
 )
 @click.option(
     "--delai",
@@ -63,7 +63,7 @@ def pdf(
 ) -> None:
     """Produire le dossier de signature (PDF) de chaque territoire.
 
-    Produit d'abord les documents Word (comme cdv build), les convertit en PDF avec LibreOffice,
+    Produit d'abord les documents Word (comme cdv produire), les convertit en PDF avec LibreOffice,
     puis écrit dans build/<territoire>/ (ou le dossier donné par --sortie) :
 
     \b
@@ -110,7 +110,7 @@ def pdf(
         sys.exit(EXIT_PROBLEMS)
     results = report.results
     not_packaged = [r for r in results if r.status not in (WRITTEN, UP_TO_DATE)]
-    # the reasons why Word documents were not produced, as cdv build gives them
+    # the reasons why Word documents were not produced, as cdv produire gives them
     _print_build_summary_errors([r.build for r in not_packaged if r.build is not None])
     for result in results:
         if result.message:

@@ -68,7 +68,7 @@ def synthese(chemins: tuple[Path, ...], sortie: Path) -> None:
     for territory in invalid:
         _echo(
             f"✘ {_display(territory.folder)} : {len(territory.errors)} erreur(s) dans la "
-            f"description (« cdv validate {_display(territory.folder)} » les détaille) ; le "
+            f"description (« cdv valider {_display(territory.folder)} » les détaille) ; le "
             "territoire figure dans la synthèse avec la mention « non valide »",
             err=True,
         )

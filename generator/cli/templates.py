@@ -1,4 +1,4 @@
-"""`cdv templates`: check the Word templates and write the reference of their variables.
+"""`cdv modeles`: check the Word templates and write the reference of their variables.
 
 Registered in `generator.cli.main` with `cli.add_command(templates)`. Heavy modules are imported
 inside the commands so that `cdv --help` stays fast.
@@ -25,7 +25,7 @@ def _plural(count: int, word: str) -> str:
 
 
 @click.group(
-    "templates",
+    "modeles",
     cls=_Group,
     add_help_option=False,
     subcommand_metavar="COMMANDE [ARGUMENTS]...",
@@ -35,12 +35,12 @@ def templates() -> None:
     """Maintenir les modèles Word : les vérifier, et lister ce qu'ils peuvent contenir.
 
     \b
-      cdv templates check          vérifier le jeu de modèles livré
-      cdv templates vars           écrire la référence des variables (docs/variables.md)
+      cdv modeles verifier          vérifier le jeu de modèles livré
+      cdv modeles variables           écrire la référence des variables (docs/variables.md)
     """
 
 
-@templates.command("check", add_help_option=False)
+@templates.command("verifier", add_help_option=False)
 @click.argument("dossiers", nargs=-1, type=click.Path(path_type=Path), metavar="[DOSSIER]...")
 @click.option(
     "--modeles",
@@ -109,7 +109,7 @@ def check(
             echo(
                 f"{_display(folder)} : aucun modèle local (pas de dossier {LOCAL_FOLDER}/) : "
                 "rien à vérifier ; le territoire utilise le jeu de modèles livré, que vérifie "
-                "« cdv templates check »",
+                "« cdv modeles verifier »",
                 err=output_format == "json",
             )
             continue
@@ -168,7 +168,7 @@ def _for_each(path: Path) -> str | None:
     return None
 
 
-@templates.command("vars", add_help_option=False)
+@templates.command("variables", add_help_option=False)
 @click.option(
     "--sortie",
     "output",
@@ -201,7 +201,9 @@ def vars_(output: Path, verify: bool) -> None:
     if verify:
         current = output.read_text(encoding="utf-8") if output.is_file() else ""
         if current != text:
-            echo(f"{_display(output)} n'est pas à jour : lancez « cdv templates vars »", err=True)
+            echo(
+                f"{_display(output)} n'est pas à jour : lancez « cdv modeles variables »", err=True
+            )
             sys.exit(EXIT_PROBLEMS)
         echo(f"{_display(output)} est à jour.")
         return

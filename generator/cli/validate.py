@@ -1,4 +1,4 @@
-"""`cdv validate`: checks one or more territories and prints every problem, located, in French.
+"""`cdv valider`: checks one or more territories and prints every problem, located, in French.
 
 Registered in `generator.cli.main`.
 """
@@ -20,7 +20,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count > 1 else ''}"
 
 
-@click.command(cls=_Command, add_help_option=False)
+@click.command("valider", cls=_Command, add_help_option=False)
 @click.argument("chemins", nargs=-1, type=click.Path(path_type=Path), metavar="[CHEMIN]...")
 @click.option(
     "--format",

@@ -33,7 +33,7 @@ from generator.compare.docx_text import (
     read_text,
 )
 
-DEFAULT_AUTHOR = "cdv diff"
+DEFAULT_AUTHOR = "cdv comparer"
 INS, DEL, MOVE_FROM, MOVE_TO = _w("ins"), _w("del"), _w("moveFrom"), _w("moveTo")
 DEL_TEXT, T, DEL_INSTR, INSTR = _w("delText"), _w("t"), _w("delInstrText"), _w("instrText")
 CHANGE_TAGS = {

@@ -111,7 +111,7 @@ def starter_files(epci: str, codes: list[str], depth: int | None, today: dt.date
 # Ce dossier peut être un seul fichier ou plusieurs : une section par fichier
 # (gouvernance.yaml, financements.yaml…) et, pour ce que les partenaires envoient,
 # un fichier par élément (engagements/<signataire>.yaml, tfpb/<bailleur>.yaml,
-# quartiers/<code QPV>.yaml). Vérifiez à tout moment avec : cdv validate <dossier>
+# quartiers/<code QPV>.yaml). Vérifiez à tout moment avec : cdv valider <dossier>
 format: 2
 
 # Le document : sa version, son statut (projet tant qu'il n'est pas signé, puis final)

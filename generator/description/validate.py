@@ -58,7 +58,7 @@ def discover(paths: list[Path]) -> list[Target]:
     for path in paths:
         if not path.exists():
             raise UsageError(f"chemin introuvable : {path}")
-        if path.name in ("", ".", ".."):  # `cdv build .` inside a territory: its real name
+        if path.name in ("", ".", ".."):  # `cdv produire .` inside a territory: its real name
             path = path.resolve()
         if path.is_dir():
             territory = _enclosing_territory(path)

@@ -1,4 +1,4 @@
-"""What `cdv build` and `cdv bilan` share to build many territories: the problem counts of a
+"""What `cdv produire` and `cdv bilan` share to build many territories: the problem counts of a
 result, the hash of input files, and the loop that settles the up-to-date territories at once
 and builds the others, here or in worker processes (Ctrl-C stops the pool cleanly)."""
 

@@ -245,7 +245,7 @@ def render_documents(
                     cdv_statut=context["doc"]["statut"]
                     + (" (brouillon)" if draft_warnings else ""),
                 ),
-                # what the pilot wrote (format 1 stays format 1), for `cdv diff` against it
+                # what the pilot wrote (format 1 stays format 1), for `cdv comparer` against it
                 description=desc.source_data if desc.source_data is not None else desc.data,
             )
             outputs[name] = (data, doc.template.name)

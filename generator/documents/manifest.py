@@ -2,7 +2,7 @@
 hash, so that it reproduces only what changed and removes only what it wrote.
 
 Every name it holds is a plain file name of its folder (`documents`: the Word documents of
-`cdv build`; `signature`: the PDFs of `cdv pdf`). A manifest holding anything else (`../x`, an
+`cdv produire`; `signature`: the PDFs of `cdv pdf`). A manifest holding anything else (`../x`, an
 absolute path, a drive letter) was not written by the tool: it is refused, with a French
 message, before anything is deleted or written.
 """

@@ -37,7 +37,7 @@ _PRIVATE = re.compile("[\ue000-\uf8ff\ud800-\udfff\ufffe\uffff]")
 class RenderError(Exception):
     """A template could not be rendered; the message is French and names the template.
 
-    `limit` is true when the template exceeds a bound (time, size): `cdv templates check`
+    `limit` is true when the template exceeds a bound (time, size): `cdv modeles verifier`
     reports those from a trial render."""
 
     def __init__(self, message: str, limit: bool = False):
@@ -260,7 +260,7 @@ def render_template(template: Path, context: dict, warnings: list[str] | None = 
         raise RenderError(
             f"modèle {template.name} : le rendu a dépassé {limits.MAX_RENDER_SECONDS:.0f} s et a "
             "été arrêté : une boucle tourne trop longtemps (boucles imbriquées ?) ; vérifiez "
-            "les balises {% for %} du modèle (« cdv templates check » le signale aussi)",
+            "les balises {% for %} du modèle (« cdv modeles verifier » le signale aussi)",
             limit=True,
         ) from None
     except limits.TemplateLimitError as exc:
@@ -289,7 +289,7 @@ def render_template(template: Path, context: dict, warnings: list[str] | None = 
         name = _undefined_name(exc.message or "")
         raise RenderError(
             f"modèle {template.name} : variable ou champ inconnu « {name} » ; vérifiez "
-            "l'orthographe de la balise (référence : docs/variables.md) ; « cdv templates "
+            "l'orthographe de la balise (référence : docs/variables.md) ; « cdv modeles "
             "check » situe la balise dans le modèle"
         ) from exc
     except SecurityError as exc:

@@ -50,14 +50,14 @@ class TemplateSet:
     format: int
     documents: list[TemplateDocument] = field(default_factory=list)
     # documents made later in the life of the contract (`documents_revoyure` in the manifest:
-    # the avenant, the TFPB avenant), rendered by their own command, never by `cdv build`
+    # the avenant, the TFPB avenant), rendered by their own command, never by `cdv produire`
     later_documents: list[TemplateDocument] = field(default_factory=list)
     # local overrides (see resolve_for_territory): document id -> file as the pilot names it
     overrides: dict[str, str] = field(default_factory=dict)
     ignored_overrides: list[str] = field(default_factory=list)
     parts: dict[str, Path] = field(default_factory=dict)  # local parts: name -> file
     # the documents of the annual follow-up (`documents_suivi` in the manifest), made by
-    # `cdv bilan` from a year's follow-up, not by `cdv build`
+    # `cdv bilan` from a year's follow-up, not by `cdv produire`
     followup: list[TemplateDocument] = field(default_factory=list)
 
     def origin(self, doc: TemplateDocument) -> str:

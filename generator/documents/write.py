@@ -27,7 +27,7 @@ CUSTOM_PROPS_REL = (
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 # The description a document was generated from travels inside it, as a Custom XML Data part
-# (the kind of part Word and LibreOffice keep when they save a document): `cdv diff` on two
+# (the kind of part Word and LibreOffice keep when they save a document): `cdv comparer` on two
 # generated documents compares their descriptions too.
 DESCRIPTION_NS = "urn:cdv-quartiers-2030:description"
 DESCRIPTION_ITEM_ID = "{6F0C1A52-3D0B-5B8E-9C7A-2E4F6A1D8B30}"
@@ -249,7 +249,7 @@ def zip_parts(parts: dict[str, bytes], compresslevel: int = 6) -> bytes:
 
 
 def read_custom_properties(path_or_bytes) -> dict[str, str]:
-    """The custom properties of a .docx (used by tests and by `cdv diff`)."""
+    """The custom properties of a .docx (used by tests and by `cdv comparer`)."""
     source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
     with zipfile.ZipFile(source) as package:
         try:

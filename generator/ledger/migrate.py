@@ -52,7 +52,7 @@ def migrate_territory(root: Path, *, _write=None) -> MigrationReport:
         errors = [p.format() for p in desc.problems if p.is_error][:10]
         raise MigrationError(
             f"{root} ne peut pas être migré : des fichiers ne se lisent pas ; corrigez-les "
-            "d'abord (cdv validate) :\n" + "\n".join(errors or desc.unreadable)
+            "d'abord (cdv valider) :\n" + "\n".join(errors or desc.unreadable)
         )
     version = desc.data.get("format")
     if version == FORMAT_VERSION:

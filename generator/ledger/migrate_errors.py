@@ -1,6 +1,6 @@
 """What ruamel.yaml refuses when `cdv migrer` reads a file again to rewrite it in place.
 
-ruamel.yaml (which keeps the pilot's comments) is stricter than the reader of `cdv validate`:
+ruamel.yaml (which keeps the pilot's comments) is stricter than the reader of `cdv valider`:
 a tab before a comment, a `!!` tag whose value does not parse, a repeated key. The message is
 the description reader's French one, located, and says that nothing was changed.
 """
@@ -16,7 +16,7 @@ class MigrationError(Exception):
 
 def ruamel_message(path: Path, exc: Exception, text: str) -> str:
     """French, located: what ruamel.yaml (which keeps the comments) refuses in a file that
-    `cdv validate` reads; nothing has been written yet."""
+    `cdv valider` reads; nothing has been written yet."""
     from generator.description.yaml_reader import syntax_problem
 
     advice = (

@@ -25,7 +25,7 @@ def rewrite(path: Path, text: str, changes: list) -> str:
     """The new text of `path` (which reads `text`) once `changes` are made."""
     try:
         yaml, doc = _load(text)
-    except Exception as exc:  # ruamel.yaml is stricter than the reader of cdv validate
+    except Exception as exc:  # ruamel.yaml is stricter than the reader of cdv valider
         raise MigrationError(ruamel_message(path, exc, text)) from None
     for change in changes:
         if isinstance(change, Addition):

@@ -1,4 +1,4 @@
-"""Check Word templates before they meet 39 territories: `cdv templates check`.
+"""Check Word templates before they meet 39 territories: `cdv modeles verifier`.
 
 IREV maintains the templates in Word. Everything that would otherwise surface as a cryptic
 Jinja error at build time, or as a silently empty or merged paragraph, is reported here, in

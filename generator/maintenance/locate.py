@@ -1,5 +1,5 @@
 """Where a problem of a Word template is, in its maintainer's terms (part, heading, paragraph,
-table, row and cell), and the problem itself as `cdv templates check` reports it."""
+table, row and cell), and the problem itself as `cdv modeles verifier` reports it."""
 
 from __future__ import annotations
 

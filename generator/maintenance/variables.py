@@ -5,7 +5,7 @@ schema (every field present, every list with at least one element, one element p
 an enumeration where a list item has one, references that point to existing items, a real QPV
 and its commune), and `generator.documents.context.build_context` runs on it. The resulting context is
 the « shape » of what the templates see: `generator.maintenance.check` checks the templates
-against it, and `cdv templates vars` writes it as Markdown (`docs/variables.md`).
+against it, and `cdv modeles variables` writes it as Markdown (`docs/variables.md`).
 
 Which description fields feed which context values is found by perturbation: each field of
 the synthetic description is changed in turn, the context is rebuilt, and the context paths

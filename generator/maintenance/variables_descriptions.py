@@ -28,7 +28,7 @@ CALCULES: dict[str, tuple[str, str]] = {
     "doc.periode": ("Période du contrat", "2024-2030"),
     "doc.epci": ("Nom de l'EPCI", "Communauté d'agglomération Creil Sud Oise"),
     "doc.brouillon": (
-        "oui si le document est produit malgré des erreurs (cdv build --brouillon)",
+        "oui si le document est produit malgré des erreurs (cdv produire --brouillon)",
         "",
     ),
     "territoire.qpv[].nom_officiel": ("Nom du QPV dans la liste officielle de 2024", ""),

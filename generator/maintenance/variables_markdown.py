@@ -1,5 +1,5 @@
 """The reference of variables and filters written as Markdown (`docs/variables.md`, written by
-`cdv templates vars`)."""
+`cdv modeles variables`)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def render_markdown() -> str:
     lines = [
         "# Variables et filtres des modèles",
         "",
-        "<!-- Fichier produit par « cdv templates vars » à partir du schéma et de l'outil : ne pas",
+        "<!-- Fichier produit par « cdv modeles variables » à partir du schéma et de l'outil : ne pas",
         "     le modifier à la main. Un test vérifie qu'il est à jour. -->",
         "",
         "Ce que l'auteur d'un modèle Word peut écrire entre `{{ }}` et `{% %}`. Voir le guide",
@@ -54,7 +54,7 @@ def render_markdown() -> str:
         "- « voir X » : la même chose que X, avec les mêmes champs (par exemple `s.engagement`",
         "  d'un signataire a les champs de `engagements[]`).",
         "",
-        "`cdv templates check` vérifie chaque balise des modèles contre cette liste.",
+        "`cdv modeles verifier` vérifie chaque balise des modèles contre cette liste.",
         "",
         "## Filtres",
         "",

@@ -58,7 +58,7 @@ def lock_problems(template_set, display) -> tuple[list[TemplateProblem], bool]:
     if lock is None:
         message = (
             f"pas de fichier {LOCK_FILE} : les changements de modèle sans nouvelle version ne "
-            "peuvent pas être repérés ; lancez « cdv templates check --mettre-a-jour » pour "
+            "peuvent pas être repérés ; lancez « cdv modeles verifier --mettre-a-jour » pour "
             "l'écrire"
         )
         return [TemplateProblem(AVERTISSEMENT, lock_name, message)], True
@@ -77,7 +77,7 @@ def lock_problems(template_set, display) -> tuple[list[TemplateProblem], bool]:
                     ERREUR,
                     display(folder / name),
                     f"modèle {what} sans nouvelle version : passez la version du manifeste de "
-                    f"{version} à {_next_version(version)}, puis lancez « cdv templates check "
+                    f"{version} à {_next_version(version)}, puis lancez « cdv modeles verifier "
                     "--mettre-a-jour »",
                 )
             )
@@ -94,7 +94,7 @@ def lock_problems(template_set, display) -> tuple[list[TemplateProblem], bool]:
         return [TemplateProblem(ERREUR, display(folder / "manifest.yaml"), message)], False
     message = (
         f"nouvelle version {version} (le fichier {LOCK_FILE} enregistre {locked_version}) : lancez "
-        "« cdv templates check --mettre-a-jour » pour l'enregistrer"
+        "« cdv modeles verifier --mettre-a-jour » pour l'enregistrer"
     )
     return [TemplateProblem(AVERTISSEMENT, lock_name, message)], True
 
@@ -111,9 +111,9 @@ def write_lock(template_set) -> Path:
     from generator.documents.write import atomic_write
 
     lines = [
-        "# Empreintes des modèles de cette version du jeu. Écrit par « cdv templates check",
+        "# Empreintes des modèles de cette version du jeu. Écrit par « cdv modeles verifier",
         "# --mettre-a-jour » ; ne pas modifier à la main. Un modèle changé sans nouvelle version",
-        "# du manifeste est signalé comme une erreur par « cdv templates check ».",
+        "# du manifeste est signalé comme une erreur par « cdv modeles verifier ».",
         f'version: "{template_set.version}"',
         "fichiers:",
     ]

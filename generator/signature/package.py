@@ -171,7 +171,7 @@ def plan_territory(
         if not path.is_file():
             raise PackageError(
                 f"{name} introuvable dans {folder} : le document n'a pas été produit "
-                "(relancez cdv build pour voir pourquoi)"
+                "(relancez cdv produire pour voir pourquoi)"
             )
         return path
 
@@ -270,7 +270,7 @@ def _refuse_an_older_document(docx: Path, description: dict) -> None:
     keep = f' (version : "{old}")' if old and old != new else ""
     raise PackageError(
         f"{docx.name} a été modifié à la main, mais {what}. Aucun PDF n'est écrit pour ce "
-        "territoire. Au choix : repartez de la description avec « cdv build --remplacer » "
+        "territoire. Au choix : repartez de la description avec « cdv produire --remplacer » "
         f"(votre document est d'abord sauvegardé à côté ; la nouvelle version est déjà dans "
         f"{beside.name}), reportez-y vos retouches, puis relancez cdv pdf ; ou, pour signer le "
         "document retouché tel quel, remettez la description dans l'état d'où il vient"

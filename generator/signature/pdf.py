@@ -13,7 +13,7 @@ Conversion (`convert_to_pdf`):
 - the inputs are copied under short numbered names into the temporary folder: documents of
   different territories share names (contrat-de-ville.docx) and --outdir would mix them up.
 
-Packages (`make_packages`): build the Word documents as `cdv build` does, plan each territory's
+Packages (`make_packages`): build the Word documents as `cdv produire` does, plan each territory's
 package (package.plan_territory, from the description the build loaded: each territory is loaded
 once; external annexes are checked before anything is converted),
 convert what is not up to date in one batch, assemble (assembly.py) and write atomically
@@ -292,7 +292,7 @@ def make_packages(
     on_build=None,
     progress=None,
 ) -> PackagesReport:
-    """Build the Word documents (as `cdv build`), convert them with LibreOffice (`jobs`
+    """Build the Word documents (as `cdv produire`), convert them with LibreOffice (`jobs`
     processes at once, one by default) and write each territory's PDFs in
     `output/<territoire>/`.
 

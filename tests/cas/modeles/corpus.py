@@ -1,6 +1,6 @@
 """A corpus of broken Word templates, one defect each, built with python-docx.
 
-Each case is a small document (a heading, then the defect) with what `cdv templates check`
+Each case is a small document (a heading, then the defect) with what `cdv modeles verifier`
 must say about it and where. The tests build them in a temporary folder; to look at them in
 Word, write them somewhere:
 
