@@ -185,9 +185,19 @@ def test_a_template_changed_without_a_new_version_is_caught(tmp_path):
 
 
 def test_the_shipped_templates_pass():
-    result = CliRunner().invoke(cli, ["templates", "check"])
+    result = CliRunner().invoke(cli, ["modeles", "verifier"])
     assert result.exit_code == 0, result.output
     assert "✔" in result.output
+
+
+def test_the_shipped_set_has_no_warning_at_all():
+    """IREV reads every warning of its own set: 31 were printed for fields read only in format
+    1 (converted, the ledger is what the documents show) or on purpose kept out of the
+    documents; the format-1 fields are left out by their description, the others are listed
+    in the manifest with the reason."""
+    result = CliRunner().invoke(cli, ["modeles", "verifier", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "avertissement" not in result.output
 
 
 def test_cli_exit_codes_and_json(tmp_path):

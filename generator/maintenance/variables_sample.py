@@ -97,6 +97,11 @@ def synthetic_description() -> dict:
     data = _sample(load_schema(), (), 0)
     territoire = data["territoire"]
     territoire["communes"][0].update(nom=SAMPLE_COMMUNE, insee=SAMPLE_INSEE)
+    # one operation funded by a partner that does not sign, one under a CPO: their names,
+    # categories and the CPO share reach the tables as in a real contract
+    operations = data["financements"]["operations"]
+    operations[-1]["financeurs"][0]["financeur"] = data["partenaires"][0]["id"]
+    operations[0]["mode"] = "cpo"
     return data
 
 
