@@ -94,7 +94,7 @@ def _paths(name: str, value) -> set[str]:
 
 
 def test_the_template_check_and_the_reference_know_every_field_the_avenants_get(revised):
-    """`cdv templates check` and docs/variables.md read AVENANT_SAMPLE: it has every field."""
+    """`cdv modeles verifier` and docs/variables.md read AVENANT_SAMPLE: it has every field."""
     from generator.amendment.sample import AVENANT_SAMPLE
 
     _, _, _, result = revised

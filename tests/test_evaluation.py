@@ -200,7 +200,7 @@ def test_paid_money_is_counted_operation_by_operation_as_the_annual_review_does(
 
 
 def test_the_template_check_and_the_reference_know_every_field_the_report_gets(report):
-    """`cdv templates check` and docs/variables.md read `sample_evaluation()`: it has every
+    """`cdv modeles verifier` and docs/variables.md read `sample_evaluation()`: it has every
     field of a real report."""
     from generator.amendment.evaluation import make_evaluation, sample_evaluation
     from generator.documents.templates import load_template_set

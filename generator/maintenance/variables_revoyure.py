@@ -208,7 +208,7 @@ def revoyure_markdown() -> list[str]:
         "",
         "## Variables des documents de la revoyure (avenant, évaluation)",
         "",
-        "Les modèles de `documents_revoyure` (manifeste) ne sont pas produits par `cdv build` mais",
+        "Les modèles de `documents_revoyure` (manifeste) ne sont pas produits par `cdv produire` mais",
         "par leur propre commande. Ils voient toutes les variables du contrat (section",
         "« Variables » ci-dessus, sauf `convention`) et, en plus, la variable de leur document,",
         "calculée par `generator/amendment/` :",
