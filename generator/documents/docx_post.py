@@ -18,6 +18,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from generator.documents.marks import BULLET_MARK, EMPTY_MARK, TOC_MARK
+from generator.documents.kept_rows import keep_last_rows
 from generator.documents.table_columns import drop_empty_columns
 
 W = nsdecls("w")
@@ -432,6 +433,7 @@ def post_process(document, warnings: list[str]) -> None:
     keep_cells_valid(document)
     drop_empty_columns(document)
     fit_tables(document)
+    keep_last_rows(document)
     build_toc(document)
     number_captions(document)
     tie_numbers(document)
