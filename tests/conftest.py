@@ -284,3 +284,13 @@ def accept_declared_totals(root: Path) -> list[str]:
         Path(problem.file).write_text("".join(lines), encoding="utf-8")
         fixed.append(problem.message)
     return fixed
+
+
+def table_rows(table) -> list:
+    """The rows of a python-docx table as a reader sees them: the last rows that the build
+    keeps together in one row (documents.kept_rows) are given one by one, in their place."""
+    from docx.table import Table, _Row
+
+    from generator.documents.kept_rows import rows_of
+
+    return [_Row(tr, Table(tr.getparent(), table._parent)) for tr in rows_of(table._tbl)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import ROOT, load, minimal
+from conftest import ROOT, load, minimal, table_rows
 from docx import Document
 from revoyure import signed_and_revised, sub
 
@@ -31,7 +31,7 @@ def _text(data: bytes) -> str:
     import io
 
     document = Document(io.BytesIO(data))
-    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    cells = [c.text for t in document.tables for row in table_rows(t) for c in row.cells]
     text = "\n".join([p.text for p in document.paragraphs] + cells)
     return text.replace("\u202f", " ").replace("\xa0", " ")
 

@@ -460,3 +460,32 @@ def test_a_change_in_a_generated_annex_names_its_table_as_printed(tmp_path_facto
     labels = [c.label for s in diff_files(source, changed).sections for c in s.changes]
     column = len(table.rows[1]._tr.findall(docx.oxml.ns.qn("w:tc")))
     assert labels == [f"tableau {number}, ligne 2, colonne {column} ({header[-1]})"], labels
+
+
+def test_a_change_in_the_last_rows_kept_together_names_the_row_as_printed(
+    tmp_path_factory, tmp_path
+):
+    """The last rows of an annex table are held in a nested table (documents.kept_rows): the
+    report still counts them as rows of the table, under its column headers."""
+    from conftest import table_rows
+    from test_documents import built_examples
+
+    from generator.documents.kept_rows import is_holder
+
+    source = built_examples(tmp_path_factory) / "creil-sud-oise" / "annexe-3-financiere.docx"
+    document = docx.Document(str(source))
+    table = document.tables[4]  # « Tableau 5 – Financements par quartier… »
+    assert is_holder(table.rows[-1]._tr)  # the total row and the row before it
+    rows = table_rows(table)
+    header = [c.text.strip() for c in rows[0].cells]
+    total = rows[-1].cells[-1]
+    old = total.text
+    total.paragraphs[0].runs[0].text = "1 €"
+    changed = tmp_path / "modifie.docx"
+    document.save(changed)
+    diff = diff_files(source, changed)
+    labels = [c.label for s in diff.sections for c in s.changes]
+    column = len(rows[-1]._tr.findall(docx.oxml.ns.qn("w:tc")))
+    assert labels == [f"tableau 5, ligne {len(rows)}, colonne {column} ({header[-1]})"], labels
+    assert header[-1] == "Total 2024-2030" and rows[-1].cells[0].text == "Total"
+    assert f"[-{old[:-1]}-]{{+1 +}}€" in format_text(diff)

@@ -26,6 +26,7 @@ from lxml import etree
 
 from generator.description.reference import qpv_reference
 from generator.documents import formatting
+from generator.documents.kept_rows import is_holder, rows_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
@@ -226,8 +227,10 @@ def _parse_docx(path: Path, data: bytes) -> Docx:
             )
         )
     tables = [
-        [[_cell_text(tc) for tc in tr.findall(f"{W}tc")] for tr in tbl.findall(f"{W}tr")]
+        [[_cell_text(tc) for tc in tr.findall(f"{W}tc")] for tr in rows_of(tbl)]
         for tbl in body.iter(f"{W}tbl")
+        # the last rows of a table, kept together in a nested table, are read in their table
+        if not (tbl.getparent().tag == f"{W}tc" and is_holder(tbl.getparent().getparent()))
     ]
     margins = []
     for name, xml in sorted(parts.items()):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 import yaml
-from conftest import ROOT, load
+from conftest import ROOT, load, table_rows
 from docx import Document
 from revoyure import evaluation_2027, sub
 
@@ -17,7 +17,7 @@ EXAMPLE = ROOT / "contracts" / "creil-sud-oise"
 
 def _text(data: bytes) -> str:
     document = Document(io.BytesIO(data))
-    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    cells = [c.text for t in document.tables for row in table_rows(t) for c in row.cells]
     text = "\n".join([p.text for p in document.paragraphs] + cells)
     return text.replace("\u202f", " ").replace("\xa0", " ")
 
@@ -27,7 +27,7 @@ def _rows(data: bytes) -> list[list[str]]:
     return [
         [c.text.replace("\u202f", " ").replace("\xa0", " ") for c in row.cells]
         for t in document.tables
-        for row in t.rows
+        for row in table_rows(t)
     ]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from conftest import CAS, ROOT
+from conftest import CAS, ROOT, table_rows
 from docx import Document
 from test_documents import ledger_lines, read_description
 
@@ -66,7 +66,7 @@ def text_of(path: Path) -> str:
     doc = Document(str(path))
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
-        for row in table.rows:
+        for row in table_rows(table):
             parts.append(" | ".join(c.text for c in row.cells))
     return "\n".join(parts)
 
@@ -391,7 +391,7 @@ def _operation_figures(root: Path) -> dict[str, tuple[Decimal, Decimal, Decimal 
 def _review_operation_rows(path: Path) -> dict[str, list[str]]:
     rows = {}
     for table in Document(str(path)).tables:
-        cells = [[c.text for c in r.cells] for r in table.rows]
+        cells = [[c.text for c in r.cells] for r in table_rows(table)]
         if cells[0][:1] == ["Opération"]:
             rows.update({r[0]: r for r in cells[1:]})
     return rows

@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from generator.description.file_text import os_reason
+from generator.documents.kept_rows import is_holder
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -288,7 +289,13 @@ def _children(parent, tag):
 
 
 def _rows(table):
-    return _children(table, TR)
+    """The rows of a table; the last rows the build keeps together in a nested table
+    (documents.kept_rows) are rows of the table, in their place."""
+    for row in _children(table, TR):
+        if is_holder(row):
+            yield from _rows(row.find(TC).find(TBL))
+        else:
+            yield row
 
 
 def _cells(row):

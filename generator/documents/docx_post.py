@@ -17,8 +17,8 @@ import re
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from generator.documents.marks import BULLET_MARK, EMPTY_MARK, TOC_MARK
 from generator.documents.kept_rows import keep_last_rows
+from generator.documents.marks import BULLET_MARK, EMPTY_MARK, TOC_MARK
 from generator.documents.table_columns import drop_empty_columns
 
 W = nsdecls("w")

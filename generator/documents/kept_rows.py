@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import copy
 
-from docx.oxml.ns import qn
-from lxml import etree
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TBL, TR, TC, P, T = (qn(f"w:{t}") for t in ("tbl", "tr", "tc", "p", "t"))
 # the rows that stay together at the end of a table, not counting the rows they carry along
 KEPT = 2
@@ -40,7 +39,11 @@ def _w(tag: str) -> str:
 
 
 def _element(xml: str):
-    return etree.fromstring(f'<w:root xmlns:w="{W_NS}">{xml}</w:root>')[0]
+    """An element of python-docx's classes (a nested `w:tbl` reads as a python-docx table)."""
+    root = parse_xml(f"<w:root {nsdecls('w')}>{xml}</w:root>")
+    element = root[0]
+    root.remove(element)
+    return element
 
 
 def is_holder(row) -> bool:
