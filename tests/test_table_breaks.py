@@ -33,8 +33,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def bare(text: str) -> str:
-    """Text without any white space (a cell wraps where the page is narrow)."""
-    return re.sub(r"[\s\u00a0\u202f\u00ad]+", "", text)
+    """Text without white space (a cell wraps where the page is narrow) nor list bullets (the
+    page draws them, the Word text has only their numbering)."""
+    return re.sub(r"[\s\u00a0\u202f\u00ad\u2022\u25e6\u25aa]+", "", text)
 
 
 def _text(element) -> str:
@@ -94,6 +95,21 @@ def tables_of(docx: Path) -> list[Table]:
         if sum(data for _, data in entries) >= 2 and all(text for text, _ in entries):
             found.append(Table(docx.name, bare("".join(_text(r) for r in header)), entries))
     return found
+
+
+def continued(pages: list[str], tables: list[Table]) -> list[int]:
+    """Pages where a table goes on under its repeated header, with a row of it read there."""
+    found = []
+    for number, page in enumerate(pages, start=1):
+        lines = page.splitlines()
+        for start in {bare("".join(lines[skip:])) for skip in (0, 1)}:
+            for table in tables:
+                rest = start[len(table.header) :]
+                if start.startswith(table.header) and any(
+                    rest.startswith(text) for text, _ in table.rows[1:]
+                ):
+                    found.append(number)
+    return sorted(set(found))
 
 
 def lone_last_rows(pages: list[str], tables: list[Table]) -> list[str]:
@@ -156,9 +172,9 @@ def test_no_page_begins_with_only_the_last_row_of_a_table(packages, example):
     tables = [t for docx in documents for t in tables_of(docx)]
     assert len(tables) >= 5, [t.header for t in tables]
     pages = pages_of(folder / PACKAGE)
-    # the reading is real: tables of the package run over a page under their repeated header
-    continued = [p for p in pages if any(t.header in bare(p)[:400] for t in tables)]
-    assert continued, example
+    # the reading is real: tables of the package go on over pages, under their repeated header
+    if example != "minimal":  # no table of the minimal example is long enough
+        assert len(continued(pages, tables)) >= 3, example
     assert lone_last_rows(pages, tables) == []
 
 

@@ -160,11 +160,12 @@ def place_charts(document, images: dict[str, bytes | None]) -> None:
 
 
 def _paragraphs(document):
-    yield from document.paragraphs
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                yield from cell.paragraphs
+    """Every paragraph of the body, those of tables (nested ones too: documents.kept_rows)."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    for paragraph in list(document.element.body.iter(qn("w:p"))):
+        yield Paragraph(paragraph, document)
 
 
 def render_followup(desc, followup, history, templates: TemplateSet, digest: str):
