@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from conftest import table_rows
 from docx import Document
 
 from generator.description.load import load_territory
@@ -89,7 +90,7 @@ def _document_totals(imported: Path, out: Path) -> dict[str, str]:
     doc = Document(out / imported.name / "annexe-3-financiere.docx")
     totals = {}
     for table in doc.tables:
-        for row in table.rows:
+        for row in table_rows(table):
             cells = [c.text for c in row.cells]
             if cells and cells[0].strip().lower() == "total":
                 totals.setdefault(len(totals), cells)
@@ -152,7 +153,7 @@ def _annex_tables(folder: Path) -> dict[str, dict[str, list[Decimal]]]:
     doc = Document(folder / "annexe-3-financiere.docx")
     out: dict[str, dict[str, list[Decimal]]] = {}
     for table in doc.tables:
-        rows = [[c.text for c in r.cells] for r in table.rows]
+        rows = [[c.text for c in r.cells] for r in table_rows(table)]
         if rows[0][-1] != "Total 2024-2030":
             continue
         labels = len(rows[0]) - 8
