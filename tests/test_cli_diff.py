@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
-from conftest import CAS, minimal_format_1, write_territory
+from conftest import CAS, ROOT, minimal_format_1, write_territory
 from test_diff_docx import NEW, OLD, make_docx, pair
 
 from generator.compare.docx_text import read_text
@@ -359,3 +359,30 @@ def test_docx_package_is_still_valid_for_word(tmp_path):
     assert f"customXml/_rels/item{number}.xml.rels" in names
     assert f'PartName="/customXml/itemProps{number}.xml"' in types
     docx.Document(path)  # python-docx opens it
+
+
+def test_the_signed_version_compares_with_the_current_description(run, tmp_path):
+    """What changed since signature: the snapshot cdv signer wrote is one side of cdv comparer;
+    a snapshot edited by hand is refused, as cdv avenant refuses it."""
+    import json
+
+    root = tmp_path / "arras"
+    shutil.copytree(ROOT / "contracts" / "arras", root)
+    assert run("signer", root, "--date", "2024-06-12").exit_code == 0
+    signed = root / "versions-signees" / "contrat.json"
+    same = run("comparer", signed, root)
+    assert same.exit_code == 0, same.text
+    assert "Aucun changement dans la description." in same.text
+    financing = root / "financements.yaml"
+    text = financing.read_text(encoding="utf-8")
+    financing.write_text(text.replace("montant: 150000", "montant: 160000", 1), encoding="utf-8")
+    changed = run("comparer", signed, root)
+    assert changed.exit_code == 1, changed.text
+    assert "150\u202f000\xa0€ → 160\u202f000\xa0€ (+10\u202f000\xa0€)" in changed.text
+    payload = json.loads(signed.read_text(encoding="utf-8"))
+    payload["description"]["contrat"]["version"] = "9.9"
+    signed.chmod(0o644)
+    signed.write_text(json.dumps(payload), encoding="utf-8")
+    tampered = run("comparer", signed, root)
+    assert tampered.exit_code == 2
+    assert "modifié à la main" in tampered.text

@@ -114,6 +114,13 @@ def read_snapshots(root: Path) -> list[Snapshot]:
     return snapshots
 
 
+def read_snapshot_file(path: Path) -> Snapshot:
+    """One signed version read on its own (`cdv comparer versions-signees/contrat.json …`),
+    checked against its hash like the others."""
+    match = _AMENDMENT.match(path.name)
+    return _read(path, int(match.group(1)) if match else 0)
+
+
 def _read(path: Path, number: int) -> Snapshot:
     how = (
         "un instantané signé ne se modifie pas : restaurez-le depuis git (git checkout -- "

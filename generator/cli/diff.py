@@ -62,7 +62,22 @@ class Outcome:
 
 
 def _is_description(path: Path) -> bool:
-    return path.is_dir() or path.suffix.lower() in DESCRIPTION_SUFFIXES
+    return path.is_dir() or path.suffix.lower() in (*DESCRIPTION_SUFFIXES, ".json")
+
+
+def _data(path: Path, section=None) -> dict:
+    """The description of one side: a folder, a .yaml file, or a signed version
+    (versions-signees/contrat.json, avenant-N.json written by cdv signer)."""
+    from generator.compare.sides import load_data
+
+    if path.suffix.lower() != ".json":
+        return load_data(path, section)
+    from generator.amendment.snapshot import SnapshotError, read_snapshot_file
+
+    try:
+        return read_snapshot_file(path).description
+    except SnapshotError as exc:
+        raise DiffError(str(exc)) from None
 
 
 def compare_paths(old: Path, new: Path, old_name: str, new_name: str, section=None) -> Outcome:
@@ -76,7 +91,8 @@ def compare_paths(old: Path, new: Path, old_name: str, new_name: str, section=No
     old_is_desc, new_is_desc = _is_description(old), _is_description(new)
     if old_is_desc != new_is_desc:
         raise DiffError(
-            "on compare deux descriptions (dossiers ou fichiers .yaml) ou deux documents Word "
+            "on compare deux descriptions (dossiers, fichiers .yaml ou versions signées .json) "
+            "ou deux documents Word "
             f"(.docx), pas l'un avec l'autre : {old_name}, {new_name}"
         )
     outcome = Outcome(old_name, new_name)
@@ -89,7 +105,7 @@ def compare_paths(old: Path, new: Path, old_name: str, new_name: str, section=No
                     context = load_data(territory)
                 except DescriptionError:
                     context = None
-            outcome.comparison = compare(load_data(old, section), load_data(new, section), context)
+            outcome.comparison = compare(_data(old, section), _data(new, section), context)
         except DescriptionError as exc:
             raise DiffError(str(exc)) from None
         return outcome
@@ -249,6 +265,8 @@ def diff(
     Deux descriptions (dossiers de territoire ou fichiers .yaml) :
       cdv comparer ancien/arras contracts/arras
       cdv comparer contracts/arras --depuis v0.3
+      cdv comparer contracts/arras/versions-signees/contrat.json contracts/arras
+    (la version signée enregistrée par cdv signer, à comparer à la description actuelle)
     Les changements sont donnés avec les titres du schéma et les montants en euros ; les
     éléments des listes sont reconnus par leur identifiant : changer l'ordre d'une liste
     n'est pas un changement. Les totaux qui ont changé sont récapitulés.
