@@ -149,6 +149,11 @@ def test_an_unknown_indicator_of_the_framework_is_located(tmp_path, run):
     assert "vouliez-vous dire « taux-pauvrete »" in result.text
     result = run("evaluation", "2027", root, "--sortie", tmp_path / "out")
     assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    # the error itself, located, then what to do
+    assert "evaluation.yaml:" in result.text and "« taux-pauvret »" in result.text
+    assert result.text.rstrip().endswith(
+        "erreur : la description comporte des erreurs : corrigez-les avant d'écrire le rapport"
+    )
 
 
 def test_the_report_is_valid_ooxml(report, tmp_path):

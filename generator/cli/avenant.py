@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import EXIT_PROBLEMS, IntRange
+from generator.cli.common import EXIT_PROBLEMS, IntRange, validated
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
 from generator.cli.common import echo as _echo
@@ -48,7 +48,6 @@ def avenant(chemin: Path, numero, preambule, output: Path, templates_folder) -> 
     from generator.amendment.build_avenant import AvenantError, make_avenant
     from generator.amendment.formats import FormatError
     from generator.amendment.snapshot import SnapshotError, read_snapshots
-    from generator.description.validate import Target, validate_target
     from generator.documents.render import RenderError
     from generator.documents.templates import TemplateError, load_template_set
     from generator.documents.write import atomic_write
@@ -56,13 +55,7 @@ def avenant(chemin: Path, numero, preambule, output: Path, templates_folder) -> 
     try:
         templates = load_template_set(templates_folder)
         snapshots = read_snapshots(chemin)
-        validation = validate_target(Target(chemin))
-        if validation.errors:
-            for problem in validation.errors:
-                _echo(problem.format(), err=True)
-            raise AvenantError(
-                "la description comporte des erreurs : corrigez-les avant d'écrire l'avenant"
-            )
+        validation = validated(chemin, "d'écrire l'avenant")
         result = make_avenant(
             chemin,
             validation.description,

@@ -357,3 +357,21 @@ def territories_build_options(func):
     for decorate in (replace_option, jobs_option, output_option, territories_argument):
         func = decorate(func)
     return func
+
+
+def validated(root: Path, before: str):
+    """The validation of the territory `root` for a command that needs it free of errors: its
+    errors printed and the command stopped (« corrigez-les avant {before} ») when it has any."""
+    import sys
+
+    from generator.description.validate import Target, validate_target
+
+    validation = validate_target(Target(root))
+    if validation.errors:
+        for problem in validation.errors:
+            echo(problem.format(), err=True)
+        echo(
+            f"erreur : la description comporte des erreurs : corrigez-les avant {before}", err=True
+        )
+        sys.exit(EXIT_PROBLEMS)
+    return validation

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import EXIT_PROBLEMS, IntRange
+from generator.cli.common import EXIT_PROBLEMS, IntRange, validated
 from generator.cli.common import Command as _Command
 from generator.cli.common import display as _display
 from generator.cli.common import echo as _echo
@@ -36,20 +36,13 @@ def evaluation(annee: int, chemin: Path, output: Path, templates_folder) -> None
     """
     from generator.amendment.evaluation import EvaluationError, make_evaluation
     from generator.amendment.snapshot import SnapshotError
-    from generator.description.validate import Target, validate_target
     from generator.documents.render import RenderError
     from generator.documents.templates import TemplateError, load_template_set
     from generator.documents.write import atomic_write
 
     try:
         templates = load_template_set(templates_folder)
-        validation = validate_target(Target(chemin))
-        if validation.errors:
-            for problem in validation.errors:
-                _echo(problem.format(), err=True)
-            raise EvaluationError(
-                "la description comporte des erreurs : corrigez-les avant d'écrire le rapport"
-            )
+        validation = validated(chemin, "d'écrire le rapport")
         name, data, context = make_evaluation(chemin, validation.description, templates, annee)
     except (EvaluationError, SnapshotError, TemplateError, RenderError) as exc:
         _echo(f"erreur : {exc}", err=True)
