@@ -56,39 +56,3 @@ def expected_value(value: object, changes: list) -> object:
         else:
             value[change.key] = change.new
     return value
-
-
-def guess_indent(text: str) -> tuple[int | None, int | None]:
-    """(sequence indent, dash offset) as ruamel.yaml.util.load_yaml_guess_indent guesses them,
-    from the text alone (that function also loads the whole file, which costs as much as the
-    migration's own load)."""
-    map_indent = indent = offset = None
-    previous_key = None
-    key_indent = 0
-    for line in text.splitlines():
-        rline = line.rstrip()
-        lline = rline.lstrip()
-        if lline.startswith("- "):
-            spaces = len(line) - len(line.lstrip(" "))
-            offset = spaces - key_indent
-            idx = spaces + 1
-            while line[idx] == " ":
-                idx += 1
-            if line[idx] == "#":
-                continue
-            indent = idx - key_indent
-            break
-        if map_indent is None and previous_key is not None and rline:
-            idx = 0
-            while line[idx] in " -":
-                idx += 1
-            if idx > previous_key:
-                map_indent = idx - previous_key
-        if rline.endswith(":"):
-            key_indent = len(line) - len(line.lstrip(" "))
-            previous_key = key_indent
-            continue
-        previous_key = None
-    if indent is None and map_indent is not None:
-        indent = map_indent
-    return indent, offset

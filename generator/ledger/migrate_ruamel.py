@@ -16,7 +16,6 @@ from generator.ledger.migrate_edits import (
     OPERATIONS_COMMENT,
     OPERATIONS_MARK,
     Addition,
-    guess_indent,
 )
 from generator.ledger.migrate_errors import MigrationError, ruamel_message
 
@@ -57,11 +56,47 @@ def _dump(yaml, doc) -> str:
     return out.getvalue()
 
 
+def _guess_indent(text: str) -> tuple[int | None, int | None]:
+    """(sequence indent, dash offset) as ruamel.yaml.util.load_yaml_guess_indent guesses them,
+    from the text alone (that function also loads the whole file, which costs as much as the
+    migration's own load)."""
+    map_indent = indent = offset = None
+    previous_key = None
+    key_indent = 0
+    for line in text.splitlines():
+        rline = line.rstrip()
+        lline = rline.lstrip()
+        if lline.startswith("- "):
+            spaces = len(line) - len(line.lstrip(" "))
+            offset = spaces - key_indent
+            idx = spaces + 1
+            while line[idx] == " ":
+                idx += 1
+            if line[idx] == "#":
+                continue
+            indent = idx - key_indent
+            break
+        if map_indent is None and previous_key is not None and rline:
+            idx = 0
+            while line[idx] in " -":
+                idx += 1
+            if idx > previous_key:
+                map_indent = idx - previous_key
+        if rline.endswith(":"):
+            key_indent = len(line) - len(line.lstrip(" "))
+            previous_key = key_indent
+            continue
+        previous_key = None
+    if indent is None and map_indent is not None:
+        indent = map_indent
+    return indent, offset
+
+
 def _load(text: str):
     """The file's round-trip tree and the ruamel settings that give it back unchanged (or with
     the fewest changes). Indentation only matters when dumping: the text is loaded once and
     dumped with each candidate until one gives the text back."""
-    sequence, offset = guess_indent(text)
+    sequence, offset = _guess_indent(text)
     candidates = [(2, sequence or 4, offset or 0), (2, 4, 2), (2, 2, 0)]
     candidates += [c for c in itertools.product((2, 4), (2, 4, 6), (0, 2, 4)) if c[2] < c[1]]
     doc = _yaml(2, 4, 2).load(text)
